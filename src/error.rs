@@ -1,0 +1,69 @@
+//! Errors with the context a user needs to fix the input: file, line or byte, and what is wrong.
+
+use std::io;
+
+/// Everything that can go wrong in chaff.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file (or `-` for standard input/output).
+        path: String,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+    /// Input text is not valid UTF-8.
+    #[error("{source_name}: invalid UTF-8 at byte {offset} (line {line})")]
+    InvalidUtf8 {
+        /// The file (or `-` for standard input).
+        source_name: String,
+        /// Offset of the first invalid byte from the start of the input.
+        offset: usize,
+        /// One-based line number holding that byte.
+        line: usize,
+    },
+    /// A labeled page or JSONL record is malformed.
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// One-based line (or record) number.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A model file is corrupt or does not match this build.
+    #[error("model {path}: {message}")]
+    Model {
+        /// The model file, or `<built-in>`.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Invalid hyper-parameters or an unusable training corpus.
+    #[error("training: {0}")]
+    Train(String),
+    /// A corpus layout file or article is malformed.
+    #[error("{path}: {message}")]
+    Corpus {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it happened on.
+    pub fn io(path: impl Into<String>, source: io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Result with chaff's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,699 @@
+//! Per-line features: the one place that turns a page's lines into numbers.
+//!
+//! A line's feature vector has a fixed, versioned layout:
+//! 1. *line* features: length, character-class ratios, sentence-final marks, copyright, byline,
+//!    date and list marks, computed from the line alone;
+//! 2. *page* features: position, distance from the page's end, where the line stands relative
+//!    to the page's runs of prose, repetition, and its language against the page's;
+//! 3. *window* features: a subset of the line features of the two lines before and after;
+//! 4. *hashed* features: lower-cased words, first and last word, Hangul syllable bigrams and the
+//!    shape of short lines, hashed into [`HASH_DIM`] buckets so new wording can be learned.
+//!
+//! Any change to what is computed, or in which order, must bump [`FEATURE_VERSION`]: models
+//! record it and refuse to run against another layout.
+
+use std::collections::HashMap;
+
+use crate::language::{LetterCounts, PageLanguage};
+
+/// Version of the feature layout. Models trained on another version are refused.
+pub const FEATURE_VERSION: u32 = 1;
+
+/// log2 of the number of hashed feature buckets.
+pub const HASH_BITS: u32 = 10;
+/// Number of hashed feature buckets.
+pub const HASH_DIM: usize = 1 << HASH_BITS;
+
+/// Names of the line features, in layout order.
+pub const LINE_FEATURES: [&str; 40] = [
+    "chars",
+    "words",
+    "hangul_ratio",
+    "latin_ratio",
+    "digit_ratio",
+    "punct_ratio",
+    "cjk_ratio",
+    "upper_ratio",
+    "title_ratio",
+    "ends_sentence",
+    "ends_korean_sentence",
+    "ends_colon",
+    "ends_quote",
+    "starts_bullet",
+    "starts_digit",
+    "no_letters",
+    "starts_bracket",
+    "copyright_mark",
+    "rights_words",
+    "email",
+    "url",
+    "reporter_title",
+    "by_prefix",
+    "credit_words",
+    "date",
+    "time",
+    "timestamp_words",
+    "separators",
+    "sentences",
+    "single_word",
+    "short",
+    "quotes",
+    "commas",
+    "ends_ellipsis",
+    "hashtag",
+    "wrapped_in_brackets",
+    "pipe",
+    "prose",
+    "ends_with_credit",
+    "counter",
+];
+const N_LINE: usize = LINE_FEATURES.len();
+
+/// Names of the page features, in layout order.
+pub const PAGE_FEATURES: [&str; 30] = [
+    "relative_position",
+    "lines_from_start",
+    "lines_to_end",
+    "in_prose_span",
+    "before_prose",
+    "after_prose",
+    "lines_to_next_prose",
+    "lines_since_prose",
+    "prose_near",
+    "prose_around",
+    "length_vs_longest",
+    "length_vs_prose",
+    "repeats",
+    "page_language",
+    "undetermined_language",
+    "korean_on_latin_page",
+    "latin_on_korean_page",
+    "prose_next_1",
+    "prose_next_2",
+    "prose_next_3_4",
+    "prose_next_5_8",
+    "after_prose_1_3",
+    "after_prose_4_10",
+    "position_in_prose_span",
+    "first_line",
+    "last_line",
+    "similar_neighbours",
+    "korean_page",
+    "page_lines",
+    "first_prose_distance",
+];
+const N_PAGE: usize = PAGE_FEATURES.len();
+
+/// The line features also read from neighbouring lines.
+const WINDOW_FEATURES: [usize; 16] = [0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2];
+/// Offsets of the neighbouring lines read.
+const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
+const N_WINDOW: usize = WINDOW_FEATURES.len() * WINDOW_OFFSETS.len() + WINDOW_OFFSETS.len();
+
+/// Number of dense (non-hashed) features.
+pub const DENSE_DIM: usize = N_LINE + N_PAGE + N_WINDOW;
+/// Total number of features of a line.
+pub const DIM: usize = DENSE_DIM + HASH_DIM;
+
+/// The features of every line of one page.
+#[derive(Debug, Clone, Default)]
+pub struct PageFeatures {
+    /// Dense features, [`DENSE_DIM`] per line, lines in order.
+    pub dense: Vec<f32>,
+    /// Hashed features of all lines: (bucket, value) pairs; line `i` owns
+    /// `hashed[hashed_ranges[i].0..hashed_ranges[i].1]`.
+    pub hashed: Vec<(u32, f32)>,
+    /// Where each line's hashed features are.
+    pub hashed_ranges: Vec<(u32, u32)>,
+}
+
+impl PageFeatures {
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.hashed_ranges.len()
+    }
+
+    /// Whether the page has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.hashed_ranges.is_empty()
+    }
+
+    /// Dense features of line `i`.
+    pub fn dense_row(&self, i: usize) -> &[f32] {
+        &self.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM]
+    }
+
+    /// Hashed features of line `i`.
+    pub fn hashed_row(&self, i: usize) -> &[(u32, f32)] {
+        let (a, b) = self.hashed_ranges[i];
+        &self.hashed[a as usize..b as usize]
+    }
+
+    /// Writes line `i`'s full feature vector into `out` (length [`DIM`]).
+    pub fn write_dense_row(&self, i: usize, out: &mut [f32]) {
+        out[..DENSE_DIM].copy_from_slice(self.dense_row(i));
+        out[DENSE_DIM..].iter_mut().for_each(|v| *v = 0.0);
+        for &(bucket, value) in self.hashed_row(i) {
+            out[DENSE_DIM + bucket as usize] += value;
+        }
+    }
+}
+
+/// Extracts the features of a page's lines; `langs` holds each line's language code.
+pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) -> PageFeatures {
+    let n = lines.len();
+    let mut out = PageFeatures {
+        dense: vec![0.0; n * DENSE_DIM],
+        hashed: Vec::with_capacity(n * 24),
+        hashed_ranges: Vec::with_capacity(n),
+    };
+    if n == 0 {
+        return out;
+    }
+    let line_rows: Vec<[f32; N_LINE]> = lines.iter().map(|l| line_features(l.as_ref())).collect();
+    let context = PageContext::new(lines, &line_rows);
+    let prose = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
+
+    for i in 0..n {
+        let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
+        row[..N_LINE].copy_from_slice(&line_rows[i]);
+        let p = &mut row[N_LINE..N_LINE + N_PAGE];
+        context.page_features(i, page, langs[i], &line_rows, prose, p);
+        let w = &mut row[N_LINE + N_PAGE..];
+        for (k, &off) in WINDOW_OFFSETS.iter().enumerate() {
+            let j = i as isize + off;
+            let base = k * (WINDOW_FEATURES.len() + 1);
+            if j < 0 || j >= n as isize {
+                w[base + WINDOW_FEATURES.len()] = 1.0;
+                continue;
+            }
+            for (m, &f) in WINDOW_FEATURES.iter().enumerate() {
+                w[base + m] = line_rows[j as usize][f];
+            }
+        }
+        let start = out.hashed.len() as u32;
+        hashed_features(lines[i].as_ref(), &mut out.hashed);
+        out.hashed_ranges.push((start, out.hashed.len() as u32));
+    }
+    out
+}
+
+struct PageContext {
+    n: usize,
+    prose_lines: Vec<usize>,
+    repeats: Vec<u32>,
+    longest: f32,
+    prose_median: f32,
+    lens: Vec<f32>,
+}
+
+impl PageContext {
+    fn new<S: AsRef<str>>(lines: &[S], rows: &[[f32; N_LINE]]) -> PageContext {
+        let prose_idx = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
+        let lens: Vec<f32> = lines
+            .iter()
+            .map(|l| l.as_ref().chars().count() as f32)
+            .collect();
+        let prose_lines: Vec<usize> = (0..lines.len())
+            .filter(|&i| rows[i][prose_idx] > 0.5)
+            .collect();
+        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
+        for l in lines {
+            *counts.entry(l.as_ref().trim()).or_default() += 1;
+        }
+        let repeats = lines.iter().map(|l| counts[l.as_ref().trim()]).collect();
+        let longest = lens.iter().cloned().fold(1.0, f32::max);
+        let mut prose_lens: Vec<f32> = prose_lines.iter().map(|&i| lens[i]).collect();
+        prose_lens.sort_by(|a, b| a.total_cmp(b));
+        let prose_median = prose_lens.get(prose_lens.len() / 2).cloned().unwrap_or(longest);
+        PageContext {
+            n: lines.len(),
+            prose_lines,
+            repeats,
+            longest,
+            prose_median,
+            lens,
+        }
+    }
+
+    fn page_features(
+        &self,
+        i: usize,
+        page: &PageLanguage,
+        lang: &str,
+        rows: &[[f32; N_LINE]],
+        prose: usize,
+        p: &mut [f32],
+    ) {
+        let n = self.n;
+        let last = n.saturating_sub(1).max(1) as f32;
+        let ln = |x: usize, scale: f32| ((1 + x) as f32).ln() / scale;
+        p[0] = i as f32 / last;
+        p[1] = ln(i, 5.0);
+        p[2] = ln(n - 1 - i, 5.0);
+        let first = self.prose_lines.first().copied();
+        let lastp = self.prose_lines.last().copied();
+        let next = self.prose_lines.iter().find(|&&j| j > i).copied();
+        let prev = self.prose_lines.iter().rev().find(|&&j| j < i).copied();
+        match (first, lastp) {
+            (Some(f), Some(l)) => {
+                p[3] = (f <= i && i <= l) as u8 as f32;
+                p[4] = (i < f) as u8 as f32;
+                p[5] = (i > l) as u8 as f32;
+                if f <= i && i <= l && l > f {
+                    p[23] = (i - f) as f32 / (l - f) as f32;
+                }
+                if i > l {
+                    let d = i - l;
+                    p[21] = (d <= 3) as u8 as f32;
+                    p[22] = (d > 3 && d <= 10) as u8 as f32;
+                }
+                if i < f {
+                    let d = f - i;
+                    p[17] = (d == 1) as u8 as f32;
+                    p[18] = (d == 2) as u8 as f32;
+                    p[19] = (3..=4).contains(&d) as u8 as f32;
+                    p[20] = (5..=8).contains(&d) as u8 as f32;
+                }
+                p[29] = ln(f.abs_diff(i), 5.0);
+            }
+            _ => {
+                p[4] = 1.0;
+                p[29] = 1.0;
+            }
+        }
+        p[6] = next.map_or(1.5, |j| ln(j - i, 4.0));
+        p[7] = prev.map_or(1.5, |j| ln(i - j, 4.0));
+        let window = |r: usize| {
+            let a = i.saturating_sub(r);
+            let b = (i + r).min(n - 1);
+            let count = (a..=b).filter(|&j| j != i && rows[j][prose] > 0.5).count();
+            count as f32 / (b - a).max(1) as f32
+        };
+        p[8] = window(3);
+        p[9] = window(8);
+        p[10] = self.lens[i] / self.longest;
+        p[11] = (self.lens[i] / self.prose_median.max(1.0)).min(2.0);
+        p[12] = ((self.repeats[i] - 1) as f32).ln_1p() / 2.0;
+        p[13] = (lang == page.main) as u8 as f32;
+        p[14] = (lang == "und") as u8 as f32;
+        p[15] = (lang == "kor" && page.main != "kor") as u8 as f32;
+        p[16] = (lang != "kor" && lang != "und" && page.main == "kor") as u8 as f32;
+        p[24] = (i == 0) as u8 as f32;
+        p[25] = (i + 1 == n) as u8 as f32;
+        // Lists are runs of lines of like length and like start.
+        let a = i.saturating_sub(3);
+        let b = (i + 3).min(n - 1);
+        let similar = (a..=b)
+            .filter(|&j| {
+                j != i
+                    && rows[j][13] == rows[i][13]
+                    && rows[j][9] == rows[i][9]
+                    && (self.lens[j] / self.lens[i].max(1.0) - 1.0).abs() < 0.5
+            })
+            .count();
+        p[26] = similar as f32 / 6.0;
+        p[27] = (page.main == "kor") as u8 as f32;
+        p[28] = ln(n, 6.0);
+    }
+}
+
+const BULLETS: &[char] = &[
+    '-', '•', '·', '▶', '▷', '►', '■', '□', '◆', '◇', '○', '●', '※', '>', '»', '→', '☞', '*', '▲',
+    '△', '▼', '◎', '★', '☆', '–', '—', '‣', '∙', '・',
+];
+const OPEN_BRACKETS: &[char] = &['[', '(', '【', '<', '〈', '《', '〔', '{', '「', '『', '＜', '［'];
+const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
+const QUOTES: &[char] = &['"', '\'', '“', '”', '‘', '’', '」', '』', '»', '«'];
+
+/// Computes the line features of one line.
+pub fn line_features(line: &str) -> [f32; N_LINE] {
+    let mut f = [0.0f32; N_LINE];
+    let trimmed = line.trim();
+    let lower = trimmed.to_lowercase();
+    let counts = LetterCounts::of(trimmed);
+    let mut chars = 0u32;
+    let mut digits = 0u32;
+    let mut punct = 0u32;
+    let mut upper = 0u32;
+    let mut separators = 0u32;
+    let mut quotes = 0u32;
+    let mut commas = 0u32;
+    let mut sentences = 0u32;
+    let mut prev: char = ' ';
+    for c in trimmed.chars() {
+        if c.is_whitespace() {
+            if SENTENCE_END.contains(&prev) {
+                sentences += 1;
+            }
+            prev = c;
+            continue;
+        }
+        chars += 1;
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if c.is_ascii_uppercase() {
+            upper += 1;
+        } else if !c.is_alphanumeric() {
+            punct += 1;
+            if matches!(c, '|' | '·' | '/' | '>' | '›' | '»' | '∙' | '•') {
+                separators += 1;
+            }
+            if QUOTES.contains(&c) {
+                quotes += 1;
+            }
+            if c == ',' {
+                commas += 1;
+            }
+        }
+        prev = c;
+    }
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    let n_words = words.len() as u32;
+    let latin_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .count() as u32;
+    let title_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .count() as u32;
+    let total = chars.max(1) as f32;
+    let letters = counts.total();
+    let last = trimmed.chars().last().unwrap_or(' ');
+    let last_but_quote = trimmed
+        .trim_end_matches(|c: char| QUOTES.contains(&c) || c == ')')
+        .chars()
+        .last()
+        .unwrap_or(' ');
+    let first = trimmed.chars().next().unwrap_or(' ');
+
+    f[0] = (1.0 + chars as f32).ln() / 6.0;
+    f[1] = (1.0 + n_words as f32).ln() / 4.0;
+    f[2] = counts.hangul as f32 / total;
+    f[3] = counts.latin as f32 / total;
+    f[4] = digits as f32 / total;
+    f[5] = punct as f32 / total;
+    f[6] = (counts.han + counts.kana) as f32 / total;
+    f[7] = upper as f32 / counts.latin.max(1) as f32;
+    f[8] = title_words as f32 / latin_words.max(1) as f32;
+    f[9] = SENTENCE_END.contains(&last_but_quote) as u8 as f32;
+    f[10] = (trimmed.ends_with("다.")
+        || trimmed.ends_with('다')
+        || trimmed.ends_with("요.")
+        || trimmed.ends_with("다.\"")
+        || trimmed.ends_with("다.”")) as u8 as f32;
+    f[11] = (last == ':') as u8 as f32;
+    f[12] = QUOTES.contains(&last) as u8 as f32;
+    f[13] = BULLETS.contains(&first) as u8 as f32;
+    f[14] = first.is_ascii_digit() as u8 as f32;
+    f[15] = (letters == 0) as u8 as f32;
+    f[16] = OPEN_BRACKETS.contains(&first) as u8 as f32;
+    f[17] = (trimmed.contains('©')
+        || trimmed.contains('ⓒ')
+        || lower.contains("(c)")
+        || lower.contains("copyright")) as u8 as f32;
+    f[18] = [
+        "all rights reserved",
+        "rights reserved",
+        "무단",
+        "전재",
+        "재배포",
+        "저작권",
+        "reproduction",
+        "redistribut",
+        "republish",
+        "학습",
+        "without permission",
+    ]
+    .iter()
+    .filter(|k| lower.contains(*k))
+    .count()
+    .min(3) as f32
+        / 3.0;
+    let emails = words.iter().filter(|w| w.contains('@') && w.contains('.')).count();
+    f[19] = emails.min(2) as f32 / 2.0;
+    f[20] = (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
+        as u8 as f32;
+    f[21] = [
+        "기자", "특파원", "논설위원", "선임기자", "객원", "칼럼니스트", "reporter", "correspondent",
+        "editor", "staff writer", "columnist", "contributor",
+    ]
+    .iter()
+    .any(|k| lower.contains(k)) as u8 as f32;
+    f[22] = (lower.starts_with("by ") || lower.starts_with("by:") || lower.starts_with("글="))
+        as u8 as f32;
+    f[23] = [
+        "사진=",
+        "사진 =",
+        "사진제공",
+        "제공=",
+        "photo:",
+        "photo by",
+        "photos:",
+        "image:",
+        "credit:",
+        "getty",
+        "courtesy",
+        "file photo",
+        "/ap",
+        "afp",
+        "reuters",
+        "yonhap",
+        "연합뉴스",
+        "뉴스1",
+        "뉴시스",
+        "촬영",
+        "편집",
+        "그래픽=",
+    ]
+    .iter()
+    .any(|k| lower.contains(k)) as u8 as f32;
+    f[24] = has_date(trimmed, &lower) as u8 as f32;
+    f[25] = has_time(trimmed) as u8 as f32;
+    f[26] = [
+        "입력", "수정", "승인", "업데이트", "등록", "발행", "송고", "updated", "published",
+        "posted", "ago", "last modified", "min read", "read time", "views", "조회",
+    ]
+    .iter()
+    .any(|k| lower.contains(k)) as u8 as f32;
+    f[27] = (1.0 + separators as f32).ln() / 2.0;
+    f[28] = (1.0 + sentences as f32).ln() / 2.0;
+    f[29] = (n_words == 1) as u8 as f32;
+    f[30] = (chars <= 20) as u8 as f32;
+    f[31] = (quotes.min(4)) as f32 / 4.0;
+    f[32] = (commas as f32 / n_words.max(1) as f32).min(1.0);
+    f[33] = (trimmed.ends_with('…') || trimmed.ends_with("...")) as u8 as f32;
+    f[34] = words.iter().any(|w| w.starts_with('#') && w.len() > 1) as u8 as f32;
+    f[35] = (OPEN_BRACKETS.contains(&first)
+        && matches!(last, ']' | ')' | '】' | '>' | '〉' | '》' | '〕' | '}' | '」' | '』' | '＞' | '］'))
+        as u8 as f32;
+    f[36] = trimmed.contains('|') as u8 as f32;
+    // Prose: a line that reads like running text, the anchor of the article.
+    let sentence_like = f[9] > 0.5 || f[10] > 0.5 || f[12] > 0.5;
+    f[37] = ((n_words >= 12 && sentence_like) || (counts.hangul >= 40 && sentence_like)
+        || n_words >= 30
+        || counts.hangul >= 80) as u8 as f32;
+    f[38] = (trimmed.contains(" /") || trimmed.contains("/ ")) as u8 as f32
+        * (words.last().is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))) as u8 as f32;
+    f[39] = (letters <= 6 && digits > 0) as u8 as f32;
+    f
+}
+
+fn has_date(line: &str, lower: &str) -> bool {
+    let b = line.as_bytes();
+    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd
+    for w in b.windows(7) {
+        if w[..4].iter().all(u8::is_ascii_digit)
+            && matches!(w[4], b'.' | b'-' | b'/')
+            && w[5].is_ascii_digit()
+            && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
+        {
+            return true;
+        }
+    }
+    if line.contains('년') && line.contains('월') && line.contains('일') {
+        return true;
+    }
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let has_digit = b.iter().any(u8::is_ascii_digit);
+    has_digit
+        && lower
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9)
+}
+
+fn has_time(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
+/// FNV-1a, so that hashed features are the same on every machine and run.
+fn fnv1a(namespace: u8, bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5 ^ namespace as u32;
+    h = h.wrapping_mul(0x0100_0193);
+    for &b in bytes {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
+    let h = fnv1a(namespace, bytes);
+    (h ^ (h >> HASH_BITS)) & (HASH_DIM as u32 - 1)
+}
+
+/// Words are lower-cased, stripped of surrounding punctuation, digits folded to `0`.
+fn normalize_word(word: &str, out: &mut String) {
+    out.clear();
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    for c in w.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('0') {
+                out.push('0');
+            }
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// The shape of a short line: letter classes and digits with repeats folded, e.g. `Aa 0.0.0`.
+fn shape(line: &str) -> String {
+    let mut s = String::new();
+    let mut last = '\0';
+    for c in line.chars() {
+        let k = if c.is_ascii_digit() {
+            '0'
+        } else if c.is_ascii_uppercase() {
+            'A'
+        } else if c.is_ascii_lowercase() {
+            'a'
+        } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+            '가'
+        } else if c.is_alphabetic() {
+            'x'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if k != last {
+            s.push(k);
+            last = k;
+        }
+    }
+    s
+}
+
+fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>) {
+    let start = out.len();
+    let trimmed = line.trim();
+    let mut word = String::new();
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    for (k, w) in words.iter().enumerate() {
+        normalize_word(w, &mut word);
+        if word.is_empty() {
+            continue;
+        }
+        out.push((bucket(b'w', word.as_bytes()), 1.0));
+        if k == 0 {
+            out.push((bucket(b'f', word.as_bytes()), 1.0));
+        }
+        if k + 1 == words.len() {
+            out.push((bucket(b'l', word.as_bytes()), 1.0));
+        }
+        let syllables: Vec<char> = word
+            .chars()
+            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+            .collect();
+        if syllables.len() >= 3 {
+            let mut buf = [0u8; 8];
+            for pair in syllables.windows(2) {
+                let a = pair[0].encode_utf8(&mut buf[..4]).len();
+                let b = pair[1].encode_utf8(&mut buf[a..]).len();
+                out.push((bucket(b'b', &buf[..a + b]), 0.5));
+            }
+        }
+    }
+    if words.len() <= 4 {
+        out.push((bucket(b's', shape(trimmed).as_bytes()), 1.0));
+    }
+    let slice = &mut out[start..];
+    let norm: f32 = slice.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, v) in slice.iter_mut() {
+            *v /= norm;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feature(line: &str, name: &str) -> f32 {
+        let i = LINE_FEATURES.iter().position(|&f| f == name).unwrap();
+        line_features(line)[i]
+    }
+
+    #[test]
+    fn copyright_marks() {
+        let line = "Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지.";
+        assert_eq!(feature(line, "copyright_mark"), 1.0);
+        assert!(feature(line, "rights_words") > 0.5);
+        assert_eq!(feature("ⓒ 한겨레신문사 : 무단전재 및 재배포 금지", "copyright_mark"), 1.0);
+        assert_eq!(feature("The court ruled on Tuesday.", "copyright_mark"), 0.0);
+    }
+
+    #[test]
+    fn bylines_and_dates() {
+        assert_eq!(feature("홍길동 기자 gildong@example.co.kr", "reporter_title"), 1.0);
+        assert_eq!(feature("홍길동 기자 gildong@example.co.kr", "email"), 0.5);
+        assert_eq!(feature("By Kim Arin (arin@heraldcorp.com)", "by_prefix"), 1.0);
+        assert_eq!(feature("입력 2023.10.19. 오전 9:12", "date"), 1.0);
+        assert_eq!(feature("입력 2023.10.19. 오전 9:12", "time"), 1.0);
+        assert_eq!(feature("Wednesday 20 November 2019 9:22 am", "date"), 1.0);
+        assert_eq!(feature("Markets rallied in May.", "date"), 0.0);
+    }
+
+    #[test]
+    fn prose_and_sentences() {
+        let para = "The ministry did not provide any details of the meeting, but Moscow's \
+                    state-run TASS news agency reported that their talks lasted just over an hour.";
+        assert_eq!(feature(para, "prose"), 1.0);
+        assert_eq!(feature(para, "ends_sentence"), 1.0);
+        assert_eq!(feature("Most Popular", "prose"), 0.0);
+        assert_eq!(feature("정부는 내년 예산안을 확정했다고 밝혔다.", "ends_korean_sentence"), 1.0);
+        assert_eq!(feature("▶ 다른 기사 제목", "starts_bullet"), 1.0);
+    }
+
+    #[test]
+    fn layout_is_consistent() {
+        let lines = ["Headline here", "A paragraph that is long enough to count as prose in the page, it says.", "Share"];
+        let page = PageLanguage::estimate(&lines);
+        let langs = ["eng", "eng", "eng"];
+        let f = extract(&lines, &page, &langs);
+        assert_eq!(f.len(), 3);
+        assert_eq!(f.dense.len(), 3 * DENSE_DIM);
+        let mut row = vec![0.0; DIM];
+        f.write_dense_row(1, &mut row);
+        assert!(row.iter().all(|v| v.is_finite()));
+        assert!(row[DENSE_DIM..].iter().any(|&v| v > 0.0));
+        // The headline stands one line before the first prose line.
+        let idx = N_LINE + PAGE_FEATURES.iter().position(|&p| p == "prose_next_1").unwrap();
+        assert_eq!(f.dense_row(0)[idx], 1.0);
+    }
+
+    #[test]
+    fn hashing_is_stable() {
+        assert_eq!(bucket(b'w', b"copyright"), bucket(b'w', b"copyright"));
+        assert_ne!(bucket(b'w', b"copyright"), bucket(b'f', b"copyright"));
+        assert_eq!(shape("2023.10.19 09:12"), "0.0.0 0:0");
+    }
+}

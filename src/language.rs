@@ -1,0 +1,504 @@
+//! Line language and in-line script/language segments.
+//!
+//! Scripts decide most of it: Hangul is Korean, kana is Japanese, Han without kana is Chinese.
+//! Latin text takes the page's Latin language, estimated once per page; whatlang is consulted
+//! only when a long Latin line does not read like that language, and for scripts that do not
+//! name one language.
+
+use serde::Serialize;
+use whatlang::{Detector, Lang};
+
+/// Writing systems chaff tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Script {
+    /// Korean syllables and jamo.
+    Hangul,
+    /// Latin letters.
+    Latin,
+    /// Chinese characters (also used in Japanese and Korean).
+    Han,
+    /// Hiragana and katakana.
+    Kana,
+    /// Cyrillic letters.
+    Cyrillic,
+    /// Letters of any other script.
+    Other,
+    /// Digits, punctuation, symbols and spaces: they join a neighbouring run.
+    Neutral,
+}
+
+/// Classifies one character by script.
+pub fn script_of(c: char) -> Script {
+    match c {
+        'a'..='z' | 'A'..='Z' => Script::Latin,
+        c if c.is_ascii() => Script::Neutral,
+        '\u{AC00}'..='\u{D7A3}'
+        | '\u{1100}'..='\u{11FF}'
+        | '\u{3130}'..='\u{318F}'
+        | '\u{A960}'..='\u{A97F}'
+        | '\u{D7B0}'..='\u{D7FF}' => Script::Hangul,
+        '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' | '\u{FF66}'..='\u{FF9D}' => Script::Kana,
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' => Script::Han,
+        '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
+            if c == '\u{00D7}' || c == '\u{00F7}' {
+                Script::Neutral
+            } else {
+                Script::Latin
+            }
+        }
+        '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => Script::Latin,
+        '\u{0400}'..='\u{04FF}' => Script::Cyrillic,
+        c if c.is_alphabetic() => Script::Other,
+        _ => Script::Neutral,
+    }
+}
+
+/// Letters per script in a line, not counting e-mail addresses and URLs.
+/// A Hangul syllable counts as one letter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LetterCounts {
+    /// Hangul letters.
+    pub hangul: u32,
+    /// Latin letters.
+    pub latin: u32,
+    /// Han characters.
+    pub han: u32,
+    /// Kana characters.
+    pub kana: u32,
+    /// Cyrillic letters.
+    pub cyrillic: u32,
+    /// Letters of other scripts.
+    pub other: u32,
+}
+
+impl LetterCounts {
+    /// Counts the letters of `line`.
+    pub fn of(line: &str) -> LetterCounts {
+        let mut counts = LetterCounts::default();
+        for word in line.split_whitespace() {
+            if is_address(word) {
+                continue;
+            }
+            for c in word.chars() {
+                counts.add(script_of(c));
+            }
+        }
+        counts
+    }
+
+    fn add(&mut self, script: Script) {
+        match script {
+            Script::Hangul => self.hangul += 1,
+            Script::Latin => self.latin += 1,
+            Script::Han => self.han += 1,
+            Script::Kana => self.kana += 1,
+            Script::Cyrillic => self.cyrillic += 1,
+            Script::Other => self.other += 1,
+            Script::Neutral => {}
+        }
+    }
+
+    /// All letters.
+    pub fn total(&self) -> u32 {
+        self.hangul + self.latin + self.han + self.kana + self.cyrillic + self.other
+    }
+
+    /// The script holding most letters; ties go to the non-Latin script.
+    pub fn dominant(&self) -> Option<Script> {
+        if self.total() == 0 {
+            return None;
+        }
+        // Han and kana together make Japanese text, so they are judged as one.
+        let cjk = self.han + self.kana;
+        let candidates = [
+            (self.hangul, Script::Hangul),
+            (cjk, if self.kana > 0 { Script::Kana } else { Script::Han }),
+            (self.cyrillic, Script::Cyrillic),
+            (self.other, Script::Other),
+            (self.latin, Script::Latin),
+        ];
+        let mut best = candidates[0];
+        for c in candidates.into_iter().skip(1) {
+            // Strictly greater: earlier (non-Latin) scripts win ties.
+            if c.0 > best.0 {
+                best = c;
+            }
+        }
+        Some(best.1)
+    }
+}
+
+/// Whether a whitespace-separated word is an e-mail address or a URL, whose letters do not count.
+pub fn is_address(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| "()[]<>{}\"',;".contains(c));
+    if let Some(at) = w.find('@') {
+        return at > 0 && w[at + 1..].contains('.');
+    }
+    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+}
+
+/// What the whole page says about its languages; computed once per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLanguage {
+    /// Language of the page's Latin-script text.
+    pub latin: &'static str,
+    /// Language of Han text without kana: `jpn` on pages with kana, `cmn` otherwise.
+    pub han: &'static str,
+    /// The dominant language of the page as a whole.
+    pub main: &'static str,
+}
+
+impl Default for PageLanguage {
+    fn default() -> Self {
+        PageLanguage {
+            latin: "eng",
+            han: "cmn",
+            main: "und",
+        }
+    }
+}
+
+const LATIN_LANGS: [Lang; 16] = [
+    Lang::Eng,
+    Lang::Deu,
+    Lang::Fra,
+    Lang::Spa,
+    Lang::Ita,
+    Lang::Por,
+    Lang::Nld,
+    Lang::Swe,
+    Lang::Dan,
+    Lang::Nob,
+    Lang::Fin,
+    Lang::Pol,
+    Lang::Tur,
+    Lang::Ind,
+    Lang::Vie,
+    Lang::Tgl,
+];
+
+/// How much Latin text the page estimate reads: enough for whatlang to be sure.
+const PAGE_SAMPLE_BYTES: usize = 4096;
+
+impl PageLanguage {
+    /// Estimates the page's languages from all its lines.
+    pub fn estimate<S: AsRef<str>>(lines: &[S]) -> PageLanguage {
+        let mut totals = LetterCounts::default();
+        let mut sample = String::new();
+        for line in lines {
+            let line = line.as_ref();
+            let counts = LetterCounts::of(line);
+            totals.hangul += counts.hangul;
+            totals.latin += counts.latin;
+            totals.han += counts.han;
+            totals.kana += counts.kana;
+            totals.cyrillic += counts.cyrillic;
+            totals.other += counts.other;
+            if sample.len() < PAGE_SAMPLE_BYTES
+                && counts.dominant() == Some(Script::Latin)
+                && counts.latin >= 30
+            {
+                sample.push_str(line);
+                sample.push('\n');
+            }
+        }
+        let latin = if sample.is_empty() || reads_as_english(&sample) {
+            "eng"
+        } else {
+            Detector::with_allowlist(LATIN_LANGS.to_vec())
+                .detect_lang(&sample)
+                .map(|l| l.code())
+                .unwrap_or("eng")
+        };
+        let han = if totals.kana > 0 { "jpn" } else { "cmn" };
+        let mut page = PageLanguage {
+            latin,
+            han,
+            main: "und",
+        };
+        page.main = totals
+            .dominant()
+            .map_or("und", |script| page.script_language(script));
+        page
+    }
+
+    /// The language a script stands for on this page.
+    fn script_language(&self, script: Script) -> &'static str {
+        match script {
+            Script::Hangul => "kor",
+            Script::Kana => "jpn",
+            Script::Han => self.han,
+            Script::Cyrillic => "rus",
+            Script::Latin => self.latin,
+            Script::Other | Script::Neutral => "und",
+        }
+    }
+
+    /// The language of a line from its letter counts; `text` is consulted only where the
+    /// script does not decide by itself.
+    fn language_of(&self, counts: &LetterCounts, text: &str) -> &'static str {
+        match counts.dominant() {
+            None => "und",
+            Some(Script::Latin) if counts.total() < 2 => "und",
+            Some(Script::Latin)
+                if counts.latin >= 40 && self.latin == "eng" && !reads_as_english(text) =>
+            {
+                Detector::with_allowlist(LATIN_LANGS.to_vec())
+                    .detect(text)
+                    .filter(|info| info.is_reliable())
+                    .map(|info| info.lang().code())
+                    .unwrap_or(self.latin)
+            }
+            Some(Script::Other) => whatlang::detect_lang(text)
+                .map(|l| l.code())
+                .unwrap_or("und"),
+            Some(script) => self.script_language(script),
+        }
+    }
+
+    /// The line-level language of `line`: ISO 639-3 of the script/language holding most of its
+    /// letters, or `und` when it has no letters to judge.
+    ///
+    /// ```
+    /// use chaff::language::PageLanguage;
+    /// let page = PageLanguage::default();
+    /// assert_eq!(page.line_language("Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지."), "kor");
+    /// assert_eq!(page.line_language("Share"), "eng");
+    /// assert_eq!(page.line_language("2023.10.19 09:12"), "und");
+    /// ```
+    pub fn line_language(&self, line: &str) -> &'static str {
+        self.language_of(&LetterCounts::of(line), line)
+    }
+
+    /// The line's text runs with their scripts and languages; see [`Segment`].
+    ///
+    /// ```
+    /// use chaff::language::PageLanguage;
+    /// let line = "Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지.";
+    /// let spans = PageLanguage::default().segments(line);
+    /// assert_eq!(spans.len(), 2);
+    /// assert_eq!((spans[0].lang, &line[spans[0].start..spans[0].end]), ("eng", "Copyright © "));
+    /// assert_eq!(spans[1].lang, "kor");
+    /// assert_eq!(spans[1].end, line.len());
+    /// ```
+    pub fn segments(&self, line: &str) -> Vec<Segment> {
+        let addresses: Vec<(usize, usize)> = words_with_offsets(line)
+            .filter(|(_, w)| is_address(w))
+            .map(|(start, w)| (start, start + w.len()))
+            .collect();
+        let mut spans: Vec<Segment> = Vec::new();
+        for (at, c) in line.char_indices() {
+            let end = at + c.len_utf8();
+            let in_address = addresses.iter().any(|&(s, e)| s <= at && at < e);
+            let script = match script_of(c) {
+                _ if in_address => Script::Neutral,
+                Script::Kana => Script::Han,
+                s => s,
+            };
+            let joins_last = match spans.last() {
+                Some(last) if in_address => last.is_address,
+                // Neutral characters join the run before them...
+                Some(_) if script == Script::Neutral => true,
+                Some(last) => last.script == script && !last.is_address,
+                None => false,
+            };
+            if joins_last {
+                spans.last_mut().expect("checked").end = end;
+            } else if script == Script::Neutral && !in_address && spans.is_empty() {
+                // ...except at the start of the line, where they join the first run.
+                spans.push(Segment::new(at, end, Script::Neutral, false));
+            } else if spans.len() == 1 && spans[0].script == Script::Neutral && !spans[0].is_address
+            {
+                spans[0].end = end;
+                spans[0].script = script;
+                spans[0].is_address = in_address;
+            } else {
+                spans.push(Segment::new(at, end, script, in_address));
+            }
+        }
+        let kana_line = line.chars().any(|c| script_of(c) == Script::Kana);
+        for span in &mut spans {
+            let text = &line[span.start..span.end];
+            span.lang = match span.script {
+                _ if span.is_address => "und",
+                Script::Hangul => "kor",
+                Script::Han if kana_line => "jpn",
+                Script::Han => self.han,
+                Script::Latin if LetterCounts::of(text).latin < 2 => "und",
+                Script::Other => whatlang::detect_lang(text)
+                    .map(|l| l.code())
+                    .unwrap_or("und"),
+                script => self.script_language(script),
+            };
+        }
+        spans
+    }
+}
+
+/// Words with the byte offset where each starts.
+fn words_with_offsets(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+}
+
+/// A run of one script inside a line, with its language: byte range `[start, end)`.
+/// Digits, punctuation and spaces join the run before them (or the first run, at the start).
+/// E-mail addresses and URLs are runs of their own with language `und`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    /// Byte offset where the run starts.
+    pub start: usize,
+    /// Byte offset just past the run.
+    pub end: usize,
+    /// The run's script.
+    pub script: Script,
+    /// ISO 639-3 code of the run's language.
+    pub lang: &'static str,
+    /// Whether the run is an e-mail address or URL.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub is_address: bool,
+}
+
+impl Segment {
+    fn new(start: usize, end: usize, script: Script, is_address: bool) -> Segment {
+        Segment {
+            start,
+            end,
+            script,
+            lang: "und",
+            is_address,
+        }
+    }
+}
+
+/// The most frequent English words: a long line using none of them is not English.
+const ENGLISH_FUNCTION_WORDS: [&str; 24] = [
+    "the", "of", "and", "to", "a", "in", "is", "for", "on", "that", "with", "as", "was", "it",
+    "at", "by", "from", "be", "are", "has", "have", "said", "an", "this",
+];
+
+/// Whether Latin text reads like English: enough of its words are English function words.
+pub fn reads_as_english(text: &str) -> bool {
+    let mut words = 0u32;
+    let mut function = 0u32;
+    for w in text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        words += 1;
+        if w.len() <= 4 {
+            let lower = w.to_ascii_lowercase();
+            if ENGLISH_FUNCTION_WORDS.contains(&lower.as_str()) {
+                function += 1;
+            }
+        }
+    }
+    words > 0 && function * 10 >= words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(line: &str) -> Vec<(&str, &'static str)> {
+        PageLanguage::default()
+            .segments(line)
+            .into_iter()
+            .map(|s| (&line[s.start..s.end], s.lang))
+            .collect()
+    }
+
+    #[test]
+    fn script_decides_line_language() {
+        let page = PageLanguage::default();
+        assert_eq!(page.line_language("이 글자크기로 변경됩니다."), "kor");
+        assert_eq!(page.line_language("Most Popular"), "eng");
+        assert_eq!(page.line_language("PICK"), "eng");
+        assert_eq!(page.line_language("▶"), "und");
+        assert_eq!(page.line_language("X"), "und");
+        assert_eq!(page.line_language("lee.junhyuk@joongang.co.kr"), "und");
+        assert_eq!(page.line_language("新华社北京电"), "cmn");
+        assert_eq!(page.line_language("東京の天気は晴れです"), "jpn");
+    }
+
+    #[test]
+    fn tie_goes_to_non_latin() {
+        // Two Latin letters, two Hangul syllables.
+        assert_eq!(PageLanguage::default().line_language("AB 가나"), "kor");
+    }
+
+    #[test]
+    fn page_estimate_detects_non_english_latin() {
+        let lines = [
+            "Regeringen presenterade på tisdagen en ny plan för bostadsbyggandet i Stockholm.",
+            "Enligt ministern ska minst tiotusen nya lägenheter byggas under de kommande åren.",
+        ];
+        let page = PageLanguage::estimate(&lines);
+        assert_eq!(page.latin, "swe");
+        assert_eq!(page.main, "swe");
+    }
+
+    #[test]
+    fn foreign_line_on_english_page() {
+        let page = PageLanguage::default();
+        let line = "Regeringen presenterade på tisdagen en ny plan för bostadsbyggandet i hela landet.";
+        assert_eq!(page.line_language(line), "swe");
+    }
+
+    #[test]
+    fn segments_split_hangul_inside_english_headline() {
+        assert_eq!(
+            spans("Drama \"눈물의 여왕\" tops Netflix chart"),
+            vec![
+                ("Drama \"", "eng"),
+                ("눈물의 여왕\" ", "kor"),
+                ("tops Netflix chart", "eng")
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_english_brand_inside_korean() {
+        assert_eq!(
+            spans("삼성전자는 Galaxy S25를 공개했다."),
+            vec![
+                ("삼성전자는 ", "kor"),
+                ("Galaxy S25", "eng"),
+                ("를 공개했다.", "kor")
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_email_and_url_are_their_own_runs() {
+        assert_eq!(
+            spans("홍길동 기자 gildong@example.co.kr"),
+            vec![("홍길동 기자 ", "kor"), ("gildong@example.co.kr", "und")]
+        );
+        assert_eq!(
+            spans("자세한 내용은 https://example.com/a 참조"),
+            vec![
+                ("자세한 내용은 ", "kor"),
+                ("https://example.com/a ", "und"),
+                ("참조", "kor")
+            ]
+        );
+    }
+
+    #[test]
+    fn segments_cover_the_line() {
+        for line in ["", "  ", "2023.10.19", "(서울=연합뉴스) SEOUL -- 12", "a", "ⓒ NAVER Corp."] {
+            let s = PageLanguage::default().segments(line);
+            if line.is_empty() {
+                assert!(s.is_empty());
+                continue;
+            }
+            assert_eq!(s.first().unwrap().start, 0, "{line:?}");
+            assert_eq!(s.last().unwrap().end, line.len(), "{line:?}");
+            for w in s.windows(2) {
+                assert_eq!(w[0].end, w[1].start, "{line:?}");
+            }
+        }
+    }
+}

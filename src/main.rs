@@ -1,0 +1,308 @@
+//! The `chaff` command line: a thin layer over the library.
+
+use std::fs;
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use linfa::ParamGuard;
+
+use chaff::clean::{kept_lines, CleanOptions};
+use chaff::eval::{evaluate, Evaluation};
+use chaff::labeled::{self, read_corpus};
+use chaff::language::PageLanguage;
+use chaff::train::{fit_timed, TrainParams};
+use chaff::{text, Class, Labeler, LineLabel, Model};
+
+/// Separates the editorial text of scraped news pages from their chaff.
+#[derive(Parser)]
+#[command(name = "chaff", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Label every line: CLASS<TAB>LANG<TAB>TEXT, valid training input.
+    Label(LabelArgs),
+    /// Print only the editorial (body) lines, byte for byte.
+    Clean(CleanArgs),
+    /// Train a model on labeled pages.
+    Train(TrainArgs),
+    /// Score a model on labeled pages: per-class precision, recall and F1.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct PageInput {
+    /// Page files, one page each; `-` or none reads one page from standard input.
+    files: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+    /// Write one output file per input file into DIR (same file name) instead of standard output.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct LabelArgs {
+    #[command(flatten)]
+    input: PageInput,
+    /// One JSON object per line: class, language, probabilities, segments and text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct CleanArgs {
+    #[command(flatten)]
+    input: PageInput,
+    /// Keep only body lines in this language (ISO 639-3, e.g. eng, kor).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Labeled `.tsv` pages or folders of them.
+    #[arg(required = true)]
+    corpus: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(short, long, value_name = "MODEL")]
+    output: PathBuf,
+    /// Seed recorded in the model (training is deterministic).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// L2 penalty of the logistic regression.
+    #[arg(long, default_value_t = 1.0)]
+    alpha: f32,
+    /// Iteration cap of the optimizer.
+    #[arg(long, default_value_t = 300)]
+    max_iterations: u64,
+    /// Weight of class transitions in decoding.
+    #[arg(long, default_value_t = 0.6)]
+    transition_weight: f32,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Labeled `.tsv` pages or folders of them.
+    #[arg(required = true)]
+    corpus: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also print one line per page.
+    #[arg(long)]
+    pages: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Label(args) => run_label(args),
+        Command::Clean(args) => run_clean(args),
+        Command::Train(args) => run_train(args),
+        Command::Eval(args) => run_eval(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // A closed pipe (e.g. `chaff clean big.txt | head`) is not an error worth a message.
+            if let Some(io) = err.downcast_ref::<io::Error>() {
+                if io.kind() == io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("chaff: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_labeler(model: &Option<PathBuf>) -> Result<Labeler> {
+    Ok(match model {
+        Some(path) => Labeler::new(Model::load(path)?),
+        None => Labeler::builtin(),
+    })
+}
+
+/// Reads a page (file or `-`), checks its encoding and hands its non-blank lines to `each`.
+fn for_each_page(
+    input: &PageInput,
+    mut each: impl FnMut(&str, &[&str], &mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let stdin_only = [PathBuf::from("-")];
+    let files: &[PathBuf] = if input.files.is_empty() {
+        &stdin_only
+    } else {
+        &input.files
+    };
+    if let Some(dir) = &input.out_dir {
+        fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for file in files {
+        let name = file.display().to_string();
+        let bytes = if name == "-" {
+            let mut buf = Vec::new();
+            io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| chaff::Error::io("-", e))?;
+            buf
+        } else {
+            fs::read(file).map_err(|e| chaff::Error::io(&name, e))?
+        };
+        let page_text = text::decode(&bytes, &name)?;
+        let lines = text::page_lines(page_text);
+        match &input.out_dir {
+            Some(dir) => {
+                let target = out_path(dir, file)?;
+                let f = fs::File::create(&target)
+                    .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                let mut w = BufWriter::new(f);
+                each(&name, &lines, &mut w)?;
+                w.flush()
+                    .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+            }
+            None => each(&name, &lines, &mut out)?,
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn out_path(dir: &Path, file: &Path) -> Result<PathBuf> {
+    match file.file_name() {
+        Some(name) if file.as_os_str() != "-" => Ok(dir.join(name)),
+        _ => bail!("--out-dir needs named input files, not standard input"),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonLine<'a> {
+    class: Class,
+    lang: &'a str,
+    probs: Probabilities,
+    segments: Vec<chaff::language::Segment>,
+    text: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct Probabilities {
+    body: f32,
+    chrome: f32,
+    copyright: f32,
+    byline: f32,
+    related: f32,
+}
+
+impl From<&LineLabel> for Probabilities {
+    fn from(l: &LineLabel) -> Self {
+        let round = |v: f32| (v * 10000.0).round() / 10000.0;
+        Probabilities {
+            body: round(l.probs[0]),
+            chrome: round(l.probs[1]),
+            copyright: round(l.probs[2]),
+            byline: round(l.probs[3]),
+            related: round(l.probs[4]),
+        }
+    }
+}
+
+fn run_label(args: LabelArgs) -> Result<()> {
+    let labeler = load_labeler(&args.input.model)?;
+    for_each_page(&args.input, |_, lines, out| {
+        let (labels, page): (Vec<LineLabel>, PageLanguage) = labeler.label_with_language(lines);
+        for (line, label) in lines.iter().zip(&labels) {
+            if args.json {
+                let obj = JsonLine {
+                    class: label.class,
+                    lang: label.lang,
+                    probs: label.into(),
+                    segments: page.segments(line),
+                    text: line,
+                };
+                serde_json::to_writer(&mut *out, &obj)?;
+                out.write_all(b"\n")?;
+            } else {
+                labeled::write_line(out, label.class, label.lang, line)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+fn run_clean(args: CleanArgs) -> Result<()> {
+    let labeler = load_labeler(&args.input.model)?;
+    let mut opts = CleanOptions::new();
+    if let Some(lang) = &args.lang {
+        if !labeled::is_lang_code(lang) {
+            bail!("--lang {lang:?}: expected an ISO 639-3 code such as eng or kor");
+        }
+        opts = opts.lang(lang.clone());
+    }
+    for_each_page(&args.input, |_, lines, out| {
+        let labels = labeler.label(lines);
+        for line in kept_lines(lines, &labels, &opts) {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+fn run_train(args: TrainArgs) -> Result<()> {
+    let params = TrainParams::default()
+        .alpha(args.alpha)
+        .max_iterations(args.max_iterations)
+        .transition_weight(args.transition_weight)
+        .seed(args.seed)
+        .check()?;
+    let pages = read_corpus(&args.corpus)?;
+    if pages.is_empty() {
+        bail!("no labeled pages (*.tsv) found in the corpus");
+    }
+    let (model, seconds) = fit_timed(&params, &pages)?;
+    model.save(&args.output)?;
+    let t = &model.training;
+    eprintln!(
+        "trained on {} pages, {} lines in {:.1}s -> {}",
+        t.pages,
+        t.lines_per_class.iter().sum::<usize>(),
+        seconds,
+        args.output.display()
+    );
+    for c in Class::ALL {
+        eprintln!("  {:<10} {:>7}", c.as_str(), t.lines_per_class[c.index()]);
+    }
+    Ok(())
+}
+
+fn run_eval(args: EvalArgs) -> Result<()> {
+    let labeler = load_labeler(&args.model)?;
+    let pages = read_corpus(&args.corpus)?;
+    if pages.is_empty() {
+        bail!("no labeled pages (*.tsv) found");
+    }
+    let eval: Evaluation = evaluate(&labeler, &pages);
+    let report = eval.report();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+        if args.pages {
+            println!();
+            print!("{}", report.pages_table());
+        }
+    }
+    Ok(())
+}
