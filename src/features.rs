@@ -17,15 +17,15 @@ use std::collections::HashMap;
 use crate::language::{LetterCounts, PageLanguage};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 1;
+pub const FEATURE_VERSION: u32 = 2;
 
 /// log2 of the number of hashed feature buckets.
-pub const HASH_BITS: u32 = 10;
+pub const HASH_BITS: u32 = 8;
 /// Number of hashed feature buckets.
 pub const HASH_DIM: usize = 1 << HASH_BITS;
 
 /// Names of the line features, in layout order.
-pub const LINE_FEATURES: [&str; 40] = [
+pub const LINE_FEATURES: [&str; 42] = [
     "chars",
     "words",
     "hangul_ratio",
@@ -66,11 +66,14 @@ pub const LINE_FEATURES: [&str; 40] = [
     "prose",
     "ends_with_credit",
     "counter",
+    "headline_like",
+    "name_like",
 ];
 const N_LINE: usize = LINE_FEATURES.len();
+const HEADLINE_LIKE: usize = 40;
 
 /// Names of the page features, in layout order.
-pub const PAGE_FEATURES: [&str; 30] = [
+pub const PAGE_FEATURES: [&str; 36] = [
     "relative_position",
     "lines_from_start",
     "lines_to_end",
@@ -101,11 +104,17 @@ pub const PAGE_FEATURES: [&str; 30] = [
     "korean_page",
     "page_lines",
     "first_prose_distance",
+    "headline_candidate",
+    "after_headline_1_3",
+    "after_headline_4_8",
+    "headline_like_near",
+    "headline_like_run",
+    "before_headline",
 ];
 const N_PAGE: usize = PAGE_FEATURES.len();
 
 /// The line features also read from neighbouring lines.
-const WINDOW_FEATURES: [usize; 16] = [0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2];
+const WINDOW_FEATURES: [usize; 18] = [0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41];
 /// Offsets of the neighbouring lines read.
 const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
 const N_WINDOW: usize = WINDOW_FEATURES.len() * WINDOW_OFFSETS.len() + WINDOW_OFFSETS.len();
@@ -171,7 +180,7 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
         return out;
     }
     let line_rows: Vec<[f32; N_LINE]> = lines.iter().map(|l| line_features(l.as_ref())).collect();
-    let context = PageContext::new(lines, &line_rows);
+    let context = PageContext::new(lines, &line_rows, langs, page.main);
     let prose = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
 
     for i in 0..n {
@@ -200,6 +209,8 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
 
 struct PageContext {
     n: usize,
+    headline: Option<usize>,
+    headline_like: Vec<bool>,
     prose_lines: Vec<usize>,
     repeats: Vec<u32>,
     longest: f32,
@@ -208,14 +219,21 @@ struct PageContext {
 }
 
 impl PageContext {
-    fn new<S: AsRef<str>>(lines: &[S], rows: &[[f32; N_LINE]]) -> PageContext {
+    fn new<S: AsRef<str>>(
+        lines: &[S],
+        rows: &[[f32; N_LINE]],
+        langs: &[&str],
+        main_lang: &str,
+    ) -> PageContext {
         let prose_idx = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
         let lens: Vec<f32> = lines
             .iter()
             .map(|l| l.as_ref().chars().count() as f32)
             .collect();
+        // The article is written in the page's main language: prose in another language
+        // (a portal's promo text around a foreign-language article) is no anchor.
         let prose_lines: Vec<usize> = (0..lines.len())
-            .filter(|&i| rows[i][prose_idx] > 0.5)
+            .filter(|&i| rows[i][prose_idx] > 0.5 && (langs[i] == main_lang || main_lang == "und"))
             .collect();
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
         for l in lines {
@@ -226,8 +244,17 @@ impl PageContext {
         let mut prose_lens: Vec<f32> = prose_lines.iter().map(|&i| lens[i]).collect();
         prose_lens.sort_by(|a, b| a.total_cmp(b));
         let prose_median = prose_lens.get(prose_lens.len() / 2).cloned().unwrap_or(longest);
+        let headline_like: Vec<bool> = rows.iter().map(|r| r[HEADLINE_LIKE] > 0.5).collect();
+        // The page's own headline: the nearest headline-like line above the first prose line.
+        let headline = prose_lines.first().and_then(|&first| {
+            (first.saturating_sub(12)..first)
+                .rev()
+                .find(|&j| headline_like[j])
+        });
         PageContext {
             n: lines.len(),
+            headline,
+            headline_like,
             prose_lines,
             repeats,
             longest,
@@ -315,6 +342,28 @@ impl PageContext {
         p[26] = similar as f32 / 6.0;
         p[27] = (page.main == "kor") as u8 as f32;
         p[28] = ln(n, 6.0);
+        if let Some(h) = self.headline {
+            p[30] = (h == i) as u8 as f32;
+            p[31] = (i > h && i - h <= 3) as u8 as f32;
+            p[32] = (i > h + 3 && i - h <= 8) as u8 as f32;
+            p[35] = (i < h) as u8 as f32;
+        }
+        let a = i.saturating_sub(4);
+        let b = (i + 4).min(n - 1);
+        let near = (a..=b).filter(|&j| j != i && self.headline_like[j]).count();
+        p[33] = near as f32 / 8.0;
+        let mut run = 1;
+        let mut j = i;
+        while j > 0 && self.headline_like[j - 1] == self.headline_like[i] && run < 10 {
+            j -= 1;
+            run += 1;
+        }
+        let mut j = i;
+        while j + 1 < n && self.headline_like[j + 1] == self.headline_like[i] && run < 20 {
+            j += 1;
+            run += 1;
+        }
+        p[34] = if self.headline_like[i] { ln(run, 3.0) } else { 0.0 };
     }
 }
 
@@ -497,7 +546,37 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
     f[38] = (trimmed.contains(" /") || trimmed.contains("/ ")) as u8 as f32
         * (words.last().is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))) as u8 as f32;
     f[39] = (letters <= 6 && digits > 0) as u8 as f32;
+    // A headline: a handful of words, no sentence end, no date or address, not a byline.
+    f[40] = ((3..=25).contains(&n_words)
+        && f[37] < 0.5
+        && f[9] < 0.5
+        && f[10] < 0.5
+        && f[11] < 0.5
+        && f[19] == 0.0
+        && f[22] == 0.0
+        && f[24] == 0.0
+        && f[17] == 0.0
+        && letters >= 8) as u8 as f32;
+    f[41] = is_name_like(&words, &counts) as u8 as f32;
     f
+}
+
+/// A person's name standing alone: two to four capitalized Latin words, or a Hangul word of two
+/// to four syllables, optionally with a reporter title.
+fn is_name_like(words: &[&str], counts: &LetterCounts) -> bool {
+    if counts.hangul > 0 {
+        let core: Vec<&&str> = words
+            .iter()
+            .filter(|w| !matches!(**w, "기자" | "특파원" | "선임기자" | "논설위원" | "앵커"))
+            .collect();
+        return core.len() == 1 && (2..=4).contains(&core[0].chars().count()) && counts.latin == 0;
+    }
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_uppercase())
+                && cs.all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+        })
 }
 
 fn has_date(line: &str, lower: &str) -> bool {

@@ -20,9 +20,10 @@
 //! Where things live: [`text`] (input bytes to lines), [`labeled`] (the labeled-page format),
 //! [`language`] (line language and segments), [`features`] (per-line features), [`model`]
 //! (scores and the model file), [`decode`] (Viterbi), [`labeler`] (all of it for one page),
-//! [`clean`] (keeping body lines), [`train`], [`eval`].
+//! [`clean`] (keeping body lines), [`train`], [`eval`], [`compose`] (the corpus generator).
 
 pub mod class;
+pub mod compose;
 pub mod clean;
 
 pub mod decode;

@@ -42,7 +42,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams(ValidTrainParams {
             alpha: 1.0,
-            max_iterations: 300,
+            max_iterations: 100,
             transition_weight: 0.6,
             seed: 0,
         })

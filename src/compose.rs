@@ -1,0 +1,774 @@
+//! The corpus composer: labeled training pages from site layouts × articles, seeded.
+//!
+//! Layouts (`training/layouts/*.toml`) say what chrome, bylines, copyright lines and related
+//! lists a site puts around its articles; articles (`training/articles/<lang>/*.txt`) are the
+//! editorial text. Every page line's class follows from where it came from, so composed pages
+//! are labeled by construction. See `training/FORMATS.md` for both formats.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Deserialize;
+
+use crate::class::Class;
+use crate::error::{Error, Result};
+use crate::labeled::LabeledLine;
+use crate::language::PageLanguage;
+
+/// One related-articles block of a layout.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedBlock {
+    /// The block's heading (class related); empty for none.
+    #[serde(default)]
+    pub heading: String,
+    /// Template of one item; `{headline}` is another article's headline.
+    pub item: String,
+    /// Chrome line after each item (dates, ranks, counters); empty for none.
+    #[serde(default)]
+    pub meta: String,
+    /// Minimum and maximum number of items.
+    #[serde(default = "default_count")]
+    pub count: [usize; 2],
+}
+
+fn default_count() -> [usize; 2] {
+    [3, 6]
+}
+
+/// A site layout: the chrome around an article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// Name, same as the file name.
+    pub name: String,
+    /// What site this is.
+    #[serde(default)]
+    pub description: String,
+    /// portal, publisher, english-edition or international.
+    pub kind: String,
+    /// Language of the site's menus.
+    pub chrome_lang: String,
+    /// Languages of the articles it carries.
+    pub article_langs: Vec<String>,
+    /// Names for `{publisher}`.
+    #[serde(default)]
+    pub publishers: Vec<String>,
+    /// Domains for `{email}`.
+    #[serde(default)]
+    pub email_domains: Vec<String>,
+    /// Chrome before the headline.
+    #[serde(default)]
+    pub top: Vec<String>,
+    /// Chrome right after the headline.
+    #[serde(default)]
+    pub after_headline: Vec<String>,
+    /// Chrome that may interrupt the story.
+    #[serde(default)]
+    pub in_article: Vec<String>,
+    /// Chrome after the story.
+    #[serde(default)]
+    pub after_article: Vec<String>,
+    /// Chrome at the page's foot.
+    #[serde(default)]
+    pub bottom: Vec<String>,
+    /// Byline templates.
+    #[serde(default)]
+    pub byline: Vec<String>,
+    /// Where the byline may stand: top, bottom, none.
+    #[serde(default)]
+    pub byline_at: Vec<String>,
+    /// Photo credit templates (class byline).
+    #[serde(default)]
+    pub photo_credit: Vec<String>,
+    /// Copyright notices of the article.
+    #[serde(default)]
+    pub copyright: Vec<String>,
+    /// Copyright notices of the site's footer.
+    #[serde(default)]
+    pub footer_copyright: Vec<String>,
+    /// Related-article blocks.
+    #[serde(default)]
+    pub related: Vec<RelatedBlock>,
+}
+
+/// One line of an article's story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoryLine {
+    /// A paragraph.
+    Paragraph(String),
+    /// An in-article sub-heading.
+    Subheading(String),
+    /// A photo caption.
+    Caption(String),
+    /// An item of a list that is part of the story.
+    ListItem(String),
+}
+
+/// An article written for the corpus.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// File the article was read from.
+    pub path: PathBuf,
+    /// Language folder: `kor` or `eng`.
+    pub lang: String,
+    /// Headline.
+    pub headline: String,
+    /// Sub-headline.
+    pub deck: Option<String>,
+    /// Section.
+    pub section: String,
+    /// Author as printed in the article's language.
+    pub author: String,
+    /// Romanized author.
+    pub author_en: String,
+    /// Local part of the author's e-mail.
+    pub email: String,
+    /// The story.
+    pub story: Vec<StoryLine>,
+}
+
+/// Parses an article file's text.
+pub fn parse_article(text: &str, path: &Path, lang: &str) -> Result<Article> {
+    let err = |message: String| Error::Corpus {
+        path: path.display().to_string(),
+        message,
+    };
+    let (header, story) = text
+        .split_once("\n---\n")
+        .ok_or_else(|| err("no `---` line between header and story".into()))?;
+    let mut fields = BTreeMap::new();
+    for (i, line) in header.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (k, v) = line
+            .split_once(':')
+            .ok_or_else(|| err(format!("header line {}: expected `key: value`", i + 1)))?;
+        fields.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    let headline = fields
+        .get("headline")
+        .cloned()
+        .ok_or_else(|| err("header has no headline".into()))?;
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let story: Vec<StoryLine> = story
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            if let Some(s) = l.strip_prefix("## ") {
+                StoryLine::Subheading(s.trim().to_string())
+            } else if let Some(s) = l.strip_prefix("> ") {
+                StoryLine::Caption(s.trim().to_string())
+            } else if let Some(s) = l.strip_prefix("* ") {
+                StoryLine::ListItem(s.trim().to_string())
+            } else {
+                StoryLine::Paragraph(l.to_string())
+            }
+        })
+        .collect();
+    if story.is_empty() {
+        return Err(err("the story is empty".into()));
+    }
+    Ok(Article {
+        path: path.to_path_buf(),
+        lang: lang.to_string(),
+        deck: fields.get("deck").cloned().filter(|d| !d.is_empty()),
+        headline,
+        section: get("section"),
+        author: get("author"),
+        author_en: get("author_en"),
+        email: get("email"),
+        story,
+    })
+}
+
+/// Reads every layout in a folder, sorted by file name.
+pub fn read_layouts(dir: &Path) -> Result<Vec<Layout>> {
+    let mut layouts = Vec::new();
+    for path in sorted_files(dir, "toml")? {
+        let text =
+            fs::read_to_string(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let layout: Layout = toml::from_str(&text).map_err(|e| Error::Corpus {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        layouts.push(layout);
+    }
+    Ok(layouts)
+}
+
+/// Reads every article under `dir/<lang>/`, sorted by path.
+pub fn read_articles(dir: &Path) -> Result<Vec<Article>> {
+    let mut articles = Vec::new();
+    let mut langs: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir.display().to_string(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    langs.sort();
+    for lang_dir in langs {
+        let lang = lang_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for path in sorted_files(&lang_dir, "txt")? {
+            let text =
+                fs::read_to_string(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
+            articles.push(parse_article(&text.replace("\r\n", "\n"), &path, &lang)?);
+        }
+    }
+    Ok(articles)
+}
+
+fn sorted_files(dir: &Path, ext: &str) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| Error::io(dir.display().to_string(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// How pages vary; probabilities are per page or per line as named.
+#[derive(Debug, Clone)]
+pub struct ComposeParams {
+    /// Pages composed per layout.
+    pub pages_per_layout: usize,
+    /// Seed of the random choices.
+    pub seed: u64,
+    /// Chance that a chrome template line is dropped from a page.
+    pub drop_chrome: f64,
+    /// Chance of a page cut off after the article (no footer).
+    pub truncate: f64,
+    /// Chance of an ad or widget line between two paragraphs.
+    pub ad_between_paragraphs: f64,
+    /// Chance that the page's own headline reappears in a related block (still body).
+    pub headline_in_related: f64,
+    /// Chance that the last paragraph ends with an inline credit (still body).
+    pub inline_credit: f64,
+    /// Chance of a page that starts at the headline, without the site's header.
+    pub no_header: f64,
+}
+
+impl Default for ComposeParams {
+    fn default() -> Self {
+        ComposeParams {
+            pages_per_layout: 8,
+            seed: 7,
+            drop_chrome: 0.2,
+            truncate: 0.12,
+            ad_between_paragraphs: 0.1,
+            headline_in_related: 0.12,
+            inline_credit: 0.2,
+            no_header: 0.15,
+        }
+    }
+}
+
+/// A composed page: the layout it came from, the article, and its labeled lines.
+#[derive(Debug, Clone)]
+pub struct ComposedPage {
+    /// Layout name.
+    pub layout: String,
+    /// Article file stem.
+    pub article: String,
+    /// Labeled lines.
+    pub lines: Vec<LabeledLine>,
+}
+
+/// Composes `params.pages_per_layout` pages for every layout.
+pub fn compose(
+    layouts: &[Layout],
+    articles: &[Article],
+    params: &ComposeParams,
+) -> Result<Vec<ComposedPage>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
+    let mut pages = Vec::new();
+    for layout in layouts {
+        let eligible: Vec<&Article> = articles
+            .iter()
+            .filter(|a| layout.article_langs.contains(&a.lang))
+            .collect();
+        if eligible.is_empty() {
+            return Err(Error::Corpus {
+                path: layout.name.clone(),
+                message: format!("no articles in {:?}", layout.article_langs),
+            });
+        }
+        // Sites that carry articles in several languages get pages for each.
+        let pages_here = params.pages_per_layout * layout.article_langs.len();
+        for _ in 0..pages_here {
+            let article = *eligible.choose(&mut rng).expect("not empty");
+            let others: Vec<&Article> = eligible
+                .iter()
+                .copied()
+                .filter(|a| a.lang == article.lang && a.path != article.path)
+                .collect();
+            let mut composer = PageComposer::new(layout, article, &others, params, &mut rng);
+            let lines = composer.compose();
+            pages.push(ComposedPage {
+                layout: layout.name.clone(),
+                article: article
+                    .path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                lines,
+            });
+        }
+    }
+    Ok(pages)
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const WEEKDAYS_KOR: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+
+struct PageComposer<'a, R: Rng> {
+    layout: &'a Layout,
+    article: &'a Article,
+    others: Vec<&'a Article>,
+    params: &'a ComposeParams,
+    rng: &'a mut R,
+    publisher: String,
+    domain: String,
+    out: Vec<(Class, String)>,
+}
+
+impl<'a, R: Rng> PageComposer<'a, R> {
+    fn new(
+        layout: &'a Layout,
+        article: &'a Article,
+        others: &[&'a Article],
+        params: &'a ComposeParams,
+        rng: &'a mut R,
+    ) -> Self {
+        let publisher = layout
+            .publishers
+            .choose(rng)
+            .cloned()
+            .unwrap_or_else(|| layout.name.clone());
+        let domain = layout
+            .email_domains
+            .choose(rng)
+            .cloned()
+            .unwrap_or_else(|| "example.com".to_string());
+        let mut others = others.to_vec();
+        others.shuffle(rng);
+        PageComposer {
+            layout,
+            article,
+            others,
+            params,
+            rng,
+            publisher,
+            domain,
+            out: Vec::new(),
+        }
+    }
+
+    /// Byline templates that suit the article's language: romanized names for English
+    /// articles, Korean ones for Korean articles.
+    fn bylines_for_article(&self) -> Vec<String> {
+        let english = self.article.lang != "kor";
+        let suits = |t: &&String| {
+            let romanized = t.contains("_en}") || t.contains("_EN}");
+            let hangul = t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+            if english {
+                !hangul || romanized
+            } else {
+                !romanized
+            }
+        };
+        let fitting: Vec<String> = self.layout.byline.iter().filter(suits).cloned().collect();
+        if fitting.is_empty() {
+            self.layout.byline.clone()
+        } else {
+            fitting
+        }
+    }
+
+    fn fill(&mut self, template: &str, headline: Option<&str>, rank: usize) -> String {
+        let a = self.article;
+        let year = 2015 + self.rng.gen_range(0..11);
+        let month = self.rng.gen_range(1..=12usize);
+        let day = self.rng.gen_range(1..=28usize);
+        let hour = self.rng.gen_range(0..24usize);
+        let minute = self.rng.gen_range(0..60usize);
+        let second = self.rng.gen_range(0..60usize);
+        let weekday = self.rng.gen_range(0..7usize);
+        let n = if self.rng.gen_bool(0.3) {
+            self.rng.gen_range(0..10)
+        } else {
+            self.rng.gen_range(0..1000)
+        };
+        let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+        let email = format!("{}@{}", a.email, self.domain);
+        let reporter_en = if a.author_en.is_empty() {
+            a.author.clone()
+        } else {
+            a.author_en.clone()
+        };
+        let mut s = template.to_string();
+        let pairs: [(&str, String); 27] = [
+            ("{headline}", headline.unwrap_or(&a.headline).to_string()),
+            ("{publisher}", self.publisher.clone()),
+            ("{reporter}", a.author.clone()),
+            ("{REPORTER}", a.author.to_uppercase()),
+            ("{reporter_en}", reporter_en.clone()),
+            ("{REPORTER_EN}", reporter_en.to_uppercase()),
+            ("{email}", email),
+            ("{section}", a.section.clone()),
+            ("{yyyy}", year.to_string()),
+            ("{yy}", format!("{:02}", year % 100)),
+            ("{mm}", format!("{month:02}")),
+            ("{m}", month.to_string()),
+            ("{dd}", format!("{day:02}")),
+            ("{d}", day.to_string()),
+            ("{HH}", format!("{hour:02}")),
+            ("{h12}", h12.to_string()),
+            ("{MM}", format!("{minute:02}")),
+            ("{SS}", format!("{second:02}")),
+            ("{ampm}", if hour < 12 { "AM" } else { "PM" }.to_string()),
+            ("{ampm_kor}", if hour < 12 { "오전" } else { "오후" }.to_string()),
+            ("{month}", MONTHS[month - 1].to_string()),
+            ("{mon}", MONTHS[month - 1][..3].to_string()),
+            ("{weekday}", WEEKDAYS[weekday].to_string()),
+            ("{weekday_kor}", WEEKDAYS_KOR[weekday].to_string()),
+            ("{n}", n.to_string()),
+            ("{rank}", rank.to_string()),
+            ("{nothing}", String::new()),
+        ];
+        for (k, v) in pairs.iter() {
+            if s.contains(k) {
+                s = s.replace(k, v);
+            }
+        }
+        s
+    }
+
+    fn push(&mut self, class: Class, text: String) {
+        // A page line never holds a tab or a line break; the labeled format relies on it.
+        let text = text.replace(['\t', '\n', '\r'], " ");
+        if !text.trim().is_empty() {
+            self.out.push((class, text));
+        }
+    }
+
+    fn chrome_block(&mut self, templates: &[String]) {
+        for t in templates {
+            if self.rng.gen_bool(1.0 - self.params.drop_chrome) {
+                let line = self.fill(t, None, 0);
+                self.push(Class::Chrome, line);
+            }
+        }
+    }
+
+    fn one_of(&mut self, templates: &[String], class: Class) {
+        if let Some(t) = templates.choose(self.rng).cloned() {
+            let line = self.fill(&t, None, 0);
+            self.push(class, line);
+        }
+    }
+
+    fn related_block(&mut self, block: &RelatedBlock, own_headline: bool) {
+        if !block.heading.is_empty() {
+            let h = self.fill(&block.heading, None, 0);
+            self.push(Class::Related, h);
+        }
+        let lo = block.count[0].min(block.count[1]).max(1);
+        let hi = block.count[1].max(lo);
+        let count = self.rng.gen_range(lo..=hi);
+        let own_at = if own_headline {
+            Some(self.rng.gen_range(0..count))
+        } else {
+            None
+        };
+        for k in 0..count {
+            let (class, headline) = if own_at == Some(k) {
+                (Class::Body, self.article.headline.clone())
+            } else {
+                match self.others.pop() {
+                    Some(a) => (Class::Related, a.headline.clone()),
+                    None => break,
+                }
+            };
+            if class == Class::Body {
+                // Rule 3: the page's own headline is body wherever it stands.
+                self.push(Class::Body, headline);
+            } else {
+                let line = self.fill(&block.item, Some(&headline), k + 1);
+                self.push(class, line);
+            }
+            if !block.meta.is_empty() {
+                let meta = self.fill(&block.meta, None, k + 1);
+                self.push(Class::Chrome, meta);
+            }
+        }
+    }
+
+    fn story(&mut self, inline_related: Option<&RelatedBlock>) {
+        let story = self.article.story.clone();
+        let last_paragraph = story
+            .iter()
+            .rposition(|l| matches!(l, StoryLine::Paragraph(_)));
+        let list_marker = ["", "", "- ", "• ", "· ", "▲ "]
+            .choose(self.rng)
+            .copied()
+            .unwrap_or("");
+        for (i, line) in story.iter().enumerate() {
+            match line {
+                StoryLine::Paragraph(p) => {
+                    let mut text = p.clone();
+                    if Some(i) == last_paragraph && self.rng.gen_bool(self.params.inline_credit) {
+                        text = if self.article.lang == "kor" {
+                            format!("{text} /{} 기자", self.article.author)
+                        } else {
+                            format!("{text} /{}", self.publisher)
+                        };
+                    }
+                    self.push(Class::Body, text);
+                    if i + 1 < story.len() {
+                        if self.rng.gen_bool(self.params.ad_between_paragraphs)
+                            && !self.layout.in_article.is_empty()
+                        {
+                            let ads = self.layout.in_article.clone();
+                            self.one_of(&ads, Class::Chrome);
+                        } else if let Some(block) = inline_related {
+                            if self.rng.gen_bool(0.08) {
+                                if let Some(a) = self.others.pop() {
+                                    let l = self.fill(&block.item, Some(&a.headline), 1);
+                                    self.push(Class::Related, l);
+                                }
+                            }
+                        }
+                    }
+                }
+                StoryLine::Subheading(s) => self.push(Class::Body, s.clone()),
+                StoryLine::ListItem(s) => self.push(Class::Body, format!("{list_marker}{s}")),
+                StoryLine::Caption(c) => {
+                    if self.rng.gen_bool(0.25) && !self.layout.in_article.is_empty() {
+                        let widgets = self.layout.in_article.clone();
+                        self.one_of(&widgets, Class::Chrome);
+                    }
+                    self.push(Class::Body, c.clone());
+                    if self.rng.gen_bool(0.6) {
+                        let credits = self.layout.photo_credit.clone();
+                        self.one_of(&credits, Class::Byline);
+                    }
+                }
+            }
+        }
+    }
+
+    fn compose(&mut self) -> Vec<LabeledLine> {
+        let layout = self.layout;
+        let byline_at = layout
+            .byline_at
+            .choose(self.rng)
+            .cloned()
+            .unwrap_or_else(|| "top".to_string());
+        let inline_related = layout.related.iter().find(|b| b.heading.is_empty()).cloned();
+        let listed: Vec<RelatedBlock> = layout
+            .related
+            .iter()
+            .filter(|b| !b.heading.is_empty())
+            .cloned()
+            .collect();
+
+        // Many scrapes start at the headline: the site's header is not always captured.
+        if !self.rng.gen_bool(self.params.no_header) {
+            self.chrome_block(&layout.top);
+        }
+        let headline = self.article.headline.clone();
+        self.push(Class::Body, headline);
+        if let Some(deck) = self.article.deck.clone() {
+            if self.rng.gen_bool(0.3) {
+                // Sites often break a deck into several short lines.
+                for part in deck.split(['…', '·']).filter(|p| !p.trim().is_empty()) {
+                    self.push(Class::Body, part.trim().to_string());
+                }
+            } else if self.rng.gen_bool(0.85) {
+                self.push(Class::Body, deck);
+            }
+        }
+        let byline_first = self.rng.gen_bool(0.5);
+        let bylines = self.bylines_for_article();
+        if byline_at == "top" && byline_first {
+            self.one_of(&bylines, Class::Byline);
+        }
+        self.chrome_block(&layout.after_headline);
+        if byline_at == "top" && !byline_first {
+            self.one_of(&bylines, Class::Byline);
+        }
+        self.story(inline_related.as_ref());
+        if byline_at == "bottom" {
+            self.one_of(&bylines, Class::Byline);
+        }
+        let related_early = self.rng.gen_bool(0.3);
+        let mut own_headline_used = false;
+        let mut related = |this: &mut Self| {
+            for block in &listed {
+                let own = !own_headline_used && this.rng.gen_bool(this.params.headline_in_related);
+                own_headline_used |= own;
+                this.related_block(block, own);
+            }
+        };
+        if related_early {
+            related(self);
+        }
+        if self.rng.gen_bool(0.9) {
+            self.one_of(&layout.copyright, Class::Copyright);
+        }
+        self.chrome_block(&layout.after_article);
+        if !related_early {
+            related(self);
+        }
+        if !self.rng.gen_bool(self.params.truncate) {
+            self.chrome_block(&layout.bottom);
+            self.one_of(&layout.footer_copyright, Class::Copyright);
+        }
+        let texts: Vec<&str> = self.out.iter().map(|(_, t)| t.as_str()).collect();
+        let page_lang = PageLanguage::estimate(&texts);
+        self.out
+            .iter()
+            .map(|(class, text)| LabeledLine {
+                class: *class,
+                lang: page_lang.line_language(text).to_string(),
+                text: text.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Writes composed pages as `dir/<layout>/<nn>-<article>.tsv`, replacing what was there.
+pub fn write_pages(pages: &[ComposedPage], dir: &Path) -> Result<()> {
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+    }
+    let mut counters: BTreeMap<&str, usize> = BTreeMap::new();
+    for page in pages {
+        let n = counters.entry(&page.layout).or_default();
+        *n += 1;
+        let folder = dir.join(&page.layout);
+        fs::create_dir_all(&folder).map_err(|e| Error::io(folder.display().to_string(), e))?;
+        let path = folder.join(format!("{:02}-{}.tsv", n, page.article));
+        let mut text = String::new();
+        for l in &page.lines {
+            text.push_str(&format!("{}\t{}\t{}\n", l.class, l.lang, l.text));
+        }
+        fs::write(&path, text).map_err(|e| Error::io(path.display().to_string(), e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        toml::from_str(
+            r#"
+name = "test-site"
+kind = "publisher"
+chrome_lang = "kor"
+article_langs = ["kor"]
+publishers = ["테스트일보"]
+email_domains = ["test.co.kr"]
+top = ["뉴스", "로그인"]
+after_headline = ["입력 {yyyy}.{mm}.{dd} {HH}:{MM}"]
+byline = ["{reporter} 기자 {email}"]
+byline_at = ["bottom"]
+copyright = ["ⓒ {publisher} 무단전재 및 재배포 금지"]
+bottom = ["회사소개"]
+[[related]]
+heading = "관련기사"
+item = "▶ {headline}"
+count = [2, 2]
+"#,
+        )
+        .unwrap()
+    }
+
+    fn article(name: &str, headline: &str) -> Article {
+        parse_article(
+            &format!(
+                "headline: {headline}\nauthor: 김민지\nauthor_en: Kim Min-ji\nemail: mjkim\n---\n첫 문단이다.\n> 사진 설명이다.\n둘째 문단이다.\n"
+            ),
+            Path::new(name),
+            "kor",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn composes_labeled_pages_deterministically() {
+        let articles = vec![
+            article("a.txt", "첫 기사"),
+            article("b.txt", "둘째 기사"),
+            article("c.txt", "셋째 기사"),
+        ];
+        let params = ComposeParams {
+            pages_per_layout: 3,
+            drop_chrome: 0.0,
+            truncate: 0.0,
+            headline_in_related: 0.0,
+            ..ComposeParams::default()
+        };
+        let a = compose(&[layout()], &articles, &params).unwrap();
+        let b = compose(&[layout()], &articles, &params).unwrap();
+        assert_eq!(a.len(), 3);
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.lines, y.lines);
+        }
+        let page = &a[0];
+        let class_of = |prefix: &str| {
+            page.lines
+                .iter()
+                .find(|l| l.text.starts_with(prefix))
+                .map(|l| l.class)
+        };
+        assert_eq!(class_of("뉴스"), Some(Class::Chrome));
+        assert_eq!(class_of("입력 "), Some(Class::Chrome));
+        assert_eq!(class_of("첫 문단"), Some(Class::Body));
+        assert_eq!(class_of("김민지 기자 mjkim@test.co.kr"), Some(Class::Byline));
+        assert_eq!(class_of("ⓒ 테스트일보"), Some(Class::Copyright));
+        assert_eq!(class_of("관련기사"), Some(Class::Related));
+        assert_eq!(class_of("▶ "), Some(Class::Related));
+        assert!(page.lines.iter().all(|l| !l.text.contains('{')));
+    }
+
+    #[test]
+    fn article_errors_name_the_file() {
+        let err = parse_article("headline: x\n", Path::new("x.txt"), "eng").unwrap_err();
+        assert!(err.to_string().starts_with("x.txt: no `---`"));
+    }
+}
