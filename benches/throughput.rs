@@ -1,1 +1,112 @@
-fn main(){}
+//! Throughput of each labeling stage and of training, on pages of the training corpus.
+//!
+//! `cargo bench --bench throughput`; criterion reports MB/s (bytes of page text) per stage.
+
+use std::path::Path;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use linfa::ParamGuard;
+
+use chaff::clean::{kept_lines, CleanOptions};
+use chaff::features;
+use chaff::labeled::{read_corpus, LabeledPage};
+use chaff::language::PageLanguage;
+use chaff::train::TrainParams;
+use chaff::Labeler;
+
+fn corpus() -> Vec<LabeledPage> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("training");
+    read_corpus(&[root]).expect("training corpus")
+}
+
+fn page_texts(pages: &[LabeledPage]) -> (Vec<Vec<&str>>, u64) {
+    let texts: Vec<Vec<&str>> = pages.iter().map(|p| p.texts()).collect();
+    let bytes = texts
+        .iter()
+        .flat_map(|p| p.iter().map(|l| l.len() as u64 + 1))
+        .sum();
+    (texts, bytes)
+}
+
+fn stages(c: &mut Criterion) {
+    let pages = corpus();
+    let (texts, bytes) = page_texts(&pages);
+    let labeler = Labeler::builtin();
+    let mut group = c.benchmark_group("label");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+
+    group.bench_function("label+clean", |b| {
+        b.iter(|| {
+            let mut kept = 0;
+            for page in &texts {
+                let labels = labeler.label(page);
+                kept += kept_lines(page, &labels, &CleanOptions::new()).len();
+            }
+            black_box(kept)
+        })
+    });
+    group.bench_function("language", |b| {
+        b.iter(|| {
+            for page in &texts {
+                let lang = PageLanguage::estimate(page);
+                for l in page {
+                    black_box(lang.line_language(l));
+                }
+            }
+        })
+    });
+    let prepared: Vec<(PageLanguage, Vec<&'static str>)> = texts
+        .iter()
+        .map(|p| {
+            let lang = PageLanguage::estimate(p);
+            let langs = p.iter().map(|l| lang.line_language(l)).collect();
+            (lang, langs)
+        })
+        .collect();
+    group.bench_function("features", |b| {
+        b.iter(|| {
+            for (page, (lang, langs)) in texts.iter().zip(&prepared) {
+                black_box(features::extract(page, lang, langs));
+            }
+        })
+    });
+    let feats: Vec<_> = texts
+        .iter()
+        .zip(&prepared)
+        .map(|(page, (lang, langs))| features::extract(page, lang, langs))
+        .collect();
+    let model = labeler.model();
+    group.bench_function("scoring", |b| {
+        b.iter(|| {
+            for f in &feats {
+                black_box(model.log_probs(f));
+            }
+        })
+    });
+    let scores: Vec<_> = feats.iter().map(|f| model.log_probs(f)).collect();
+    group.bench_function("decoding", |b| {
+        b.iter(|| {
+            for s in &scores {
+                black_box(model.transitions.viterbi(s));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn training(c: &mut Criterion) {
+    let pages = corpus();
+    let lines: usize = pages.iter().map(|p| p.lines.len()).sum();
+    let params = TrainParams::default().check().expect("valid defaults");
+    let mut group = c.benchmark_group("train");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(lines as u64));
+    group.bench_function(format!("training corpus ({lines} lines)"), |b| {
+        b.iter(|| black_box(params.fit(&pages).expect("trains")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, stages, training);
+criterion_main!(benches);

@@ -458,7 +458,10 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             ("{MM}", format!("{minute:02}")),
             ("{SS}", format!("{second:02}")),
             ("{ampm}", if hour < 12 { "AM" } else { "PM" }.to_string()),
-            ("{ampm_kor}", if hour < 12 { "오전" } else { "오후" }.to_string()),
+            (
+                "{ampm_kor}",
+                if hour < 12 { "오전" } else { "오후" }.to_string(),
+            ),
             ("{month}", MONTHS[month - 1].to_string()),
             ("{mon}", MONTHS[month - 1][..3].to_string()),
             ("{weekday}", WEEKDAYS[weekday].to_string()),
@@ -596,7 +599,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             .choose(self.rng)
             .cloned()
             .unwrap_or_else(|| "top".to_string());
-        let inline_related = layout.related.iter().find(|b| b.heading.is_empty()).cloned();
+        let inline_related = layout
+            .related
+            .iter()
+            .find(|b| b.heading.is_empty())
+            .cloned();
         let listed: Vec<RelatedBlock> = layout
             .related
             .iter()
@@ -741,6 +748,7 @@ count = [2, 2]
             drop_chrome: 0.0,
             truncate: 0.0,
             headline_in_related: 0.0,
+            no_header: 0.0,
             ..ComposeParams::default()
         };
         let a = compose(&[layout()], &articles, &params).unwrap();
@@ -759,7 +767,10 @@ count = [2, 2]
         assert_eq!(class_of("뉴스"), Some(Class::Chrome));
         assert_eq!(class_of("입력 "), Some(Class::Chrome));
         assert_eq!(class_of("첫 문단"), Some(Class::Body));
-        assert_eq!(class_of("김민지 기자 mjkim@test.co.kr"), Some(Class::Byline));
+        assert_eq!(
+            class_of("김민지 기자 mjkim@test.co.kr"),
+            Some(Class::Byline)
+        );
         assert_eq!(class_of("ⓒ 테스트일보"), Some(Class::Copyright));
         assert_eq!(class_of("관련기사"), Some(Class::Related));
         assert_eq!(class_of("▶ "), Some(Class::Related));

@@ -71,8 +71,8 @@ impl Transitions {
             for b in 0..K {
                 let mut best = f32::NEG_INFINITY;
                 let mut arg = 0;
-                for a in 0..K {
-                    let s = score[a] + w * self.next[a][b];
+                for (a, &prev) in score.iter().enumerate() {
+                    let s = prev + w * self.next[a][b];
                     if s > best {
                         best = s;
                         arg = a;

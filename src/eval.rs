@@ -112,6 +112,7 @@ impl Evaluation {
     pub fn report(&self) -> Report {
         let mut classes = Vec::new();
         let mut f1_sum = 0.0;
+        let mut present = 0;
         let mut correct = 0;
         let mut total = 0;
         for c in Class::ALL {
@@ -120,7 +121,11 @@ impl Evaluation {
             let gold: u64 = self.confusion[i].iter().sum();
             let pred: u64 = (0..K).map(|g| self.confusion[g][i]).sum();
             let s = Scores::new(tp, pred, gold);
-            f1_sum += s.f1;
+            // A class neither in the gold labels nor predicted says nothing about the model.
+            if gold + pred > 0 {
+                f1_sum += s.f1;
+                present += 1;
+            }
             correct += tp;
             total += gold;
             classes.push(ClassScores {
@@ -142,7 +147,11 @@ impl Evaluation {
             lines: total,
             pages: self.pages.len(),
             classes,
-            macro_f1: f1_sum / K as f64,
+            macro_f1: if present == 0 {
+                0.0
+            } else {
+                f1_sum / present as f64
+            },
             accuracy: ratio(correct, total),
             body_keep: body,
             exact_pages: exact,
@@ -233,7 +242,7 @@ pub struct Report {
     pub pages: usize,
     /// Per-class scores.
     pub classes: Vec<ClassScores>,
-    /// Mean F1 over the five classes.
+    /// Mean F1 over the classes that occur in the gold labels or the predictions.
     pub macro_f1: f64,
     /// Share of lines with the right class.
     pub accuracy: f64,
@@ -319,7 +328,9 @@ impl fmt::Display for Report {
 impl Report {
     /// One line per page: errors, exactness and language.
     pub fn pages_table(&self) -> String {
-        let mut s = String::from("page                                      lines errors exact lang  lang-acc\n");
+        let mut s = String::from(
+            "page                                      lines errors exact lang  lang-acc\n",
+        );
         for p in &self.per_page {
             let name = std::path::Path::new(&p.page)
                 .file_name()

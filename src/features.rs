@@ -114,7 +114,9 @@ pub const PAGE_FEATURES: [&str; 36] = [
 const N_PAGE: usize = PAGE_FEATURES.len();
 
 /// The line features also read from neighbouring lines.
-const WINDOW_FEATURES: [usize; 18] = [0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41];
+const WINDOW_FEATURES: [usize; 18] = [
+    0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41,
+];
 /// Offsets of the neighbouring lines read.
 const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
 const N_WINDOW: usize = WINDOW_FEATURES.len() * WINDOW_OFFSETS.len() + WINDOW_OFFSETS.len();
@@ -181,7 +183,10 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
     }
     let line_rows: Vec<[f32; N_LINE]> = lines.iter().map(|l| line_features(l.as_ref())).collect();
     let context = PageContext::new(lines, &line_rows, langs, page.main);
-    let prose = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
+    let prose = LINE_FEATURES
+        .iter()
+        .position(|&f| f == "prose")
+        .expect("prose");
 
     for i in 0..n {
         let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
@@ -225,7 +230,10 @@ impl PageContext {
         langs: &[&str],
         main_lang: &str,
     ) -> PageContext {
-        let prose_idx = LINE_FEATURES.iter().position(|&f| f == "prose").expect("prose");
+        let prose_idx = LINE_FEATURES
+            .iter()
+            .position(|&f| f == "prose")
+            .expect("prose");
         let lens: Vec<f32> = lines
             .iter()
             .map(|l| l.as_ref().chars().count() as f32)
@@ -243,7 +251,10 @@ impl PageContext {
         let longest = lens.iter().cloned().fold(1.0, f32::max);
         let mut prose_lens: Vec<f32> = prose_lines.iter().map(|&i| lens[i]).collect();
         prose_lens.sort_by(|a, b| a.total_cmp(b));
-        let prose_median = prose_lens.get(prose_lens.len() / 2).cloned().unwrap_or(longest);
+        let prose_median = prose_lens
+            .get(prose_lens.len() / 2)
+            .cloned()
+            .unwrap_or(longest);
         let headline_like: Vec<bool> = rows.iter().map(|r| r[HEADLINE_LIKE] > 0.5).collect();
         // The page's own headline: the nearest headline-like line above the first prose line.
         let headline = prose_lines.first().and_then(|&first| {
@@ -363,7 +374,11 @@ impl PageContext {
             j += 1;
             run += 1;
         }
-        p[34] = if self.headline_like[i] { ln(run, 3.0) } else { 0.0 };
+        p[34] = if self.headline_like[i] {
+            ln(run, 3.0)
+        } else {
+            0.0
+        };
     }
 }
 
@@ -371,7 +386,9 @@ const BULLETS: &[char] = &[
     '-', '•', '·', '▶', '▷', '►', '■', '□', '◆', '◇', '○', '●', '※', '>', '»', '→', '☞', '*', '▲',
     '△', '▼', '◎', '★', '☆', '–', '—', '‣', '∙', '・',
 ];
-const OPEN_BRACKETS: &[char] = &['[', '(', '【', '<', '〈', '《', '〔', '{', '「', '『', '＜', '［'];
+const OPEN_BRACKETS: &[char] = &[
+    '[', '(', '【', '<', '〈', '《', '〔', '{', '「', '『', '＜', '［',
+];
 const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 const QUOTES: &[char] = &['"', '\'', '“', '”', '‘', '’', '」', '』', '»', '«'];
 
@@ -480,18 +497,31 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
     .count()
     .min(3) as f32
         / 3.0;
-    let emails = words.iter().filter(|w| w.contains('@') && w.contains('.')).count();
+    let emails = words
+        .iter()
+        .filter(|w| w.contains('@') && w.contains('.'))
+        .count();
     f[19] = emails.min(2) as f32 / 2.0;
     f[20] = (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
         as u8 as f32;
     f[21] = [
-        "기자", "특파원", "논설위원", "선임기자", "객원", "칼럼니스트", "reporter", "correspondent",
-        "editor", "staff writer", "columnist", "contributor",
+        "기자",
+        "특파원",
+        "논설위원",
+        "선임기자",
+        "객원",
+        "칼럼니스트",
+        "reporter",
+        "correspondent",
+        "editor",
+        "staff writer",
+        "columnist",
+        "contributor",
     ]
     .iter()
     .any(|k| lower.contains(k)) as u8 as f32;
-    f[22] = (lower.starts_with("by ") || lower.starts_with("by:") || lower.starts_with("글="))
-        as u8 as f32;
+    f[22] = (lower.starts_with("by ") || lower.starts_with("by:") || lower.starts_with("글=")) as u8
+        as f32;
     f[23] = [
         "사진=",
         "사진 =",
@@ -521,8 +551,22 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
     f[24] = has_date(trimmed, &lower) as u8 as f32;
     f[25] = has_time(trimmed) as u8 as f32;
     f[26] = [
-        "입력", "수정", "승인", "업데이트", "등록", "발행", "송고", "updated", "published",
-        "posted", "ago", "last modified", "min read", "read time", "views", "조회",
+        "입력",
+        "수정",
+        "승인",
+        "업데이트",
+        "등록",
+        "발행",
+        "송고",
+        "updated",
+        "published",
+        "posted",
+        "ago",
+        "last modified",
+        "min read",
+        "read time",
+        "views",
+        "조회",
     ]
     .iter()
     .any(|k| lower.contains(k)) as u8 as f32;
@@ -535,16 +579,20 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
     f[33] = (trimmed.ends_with('…') || trimmed.ends_with("...")) as u8 as f32;
     f[34] = words.iter().any(|w| w.starts_with('#') && w.len() > 1) as u8 as f32;
     f[35] = (OPEN_BRACKETS.contains(&first)
-        && matches!(last, ']' | ')' | '】' | '>' | '〉' | '》' | '〕' | '}' | '」' | '』' | '＞' | '］'))
-        as u8 as f32;
+        && matches!(
+            last,
+            ']' | ')' | '】' | '>' | '〉' | '》' | '〕' | '}' | '」' | '』' | '＞' | '］'
+        )) as u8 as f32;
     f[36] = trimmed.contains('|') as u8 as f32;
     // Prose: a line that reads like running text, the anchor of the article.
     let sentence_like = f[9] > 0.5 || f[10] > 0.5 || f[12] > 0.5;
-    f[37] = ((n_words >= 12 && sentence_like) || (counts.hangul >= 40 && sentence_like)
+    f[37] = ((sentence_like && (n_words >= 12 || counts.hangul >= 40))
         || n_words >= 30
         || counts.hangul >= 80) as u8 as f32;
     f[38] = (trimmed.contains(" /") || trimmed.contains("/ ")) as u8 as f32
-        * (words.last().is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))) as u8 as f32;
+        * (words
+            .last()
+            .is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))) as u8 as f32;
     f[39] = (letters <= 6 && digits > 0) as u8 as f32;
     // A headline: a handful of words, no sentence end, no date or address, not a byline.
     f[40] = ((3..=25).contains(&n_words)
@@ -726,15 +774,27 @@ mod tests {
         let line = "Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지.";
         assert_eq!(feature(line, "copyright_mark"), 1.0);
         assert!(feature(line, "rights_words") > 0.5);
-        assert_eq!(feature("ⓒ 한겨레신문사 : 무단전재 및 재배포 금지", "copyright_mark"), 1.0);
-        assert_eq!(feature("The court ruled on Tuesday.", "copyright_mark"), 0.0);
+        assert_eq!(
+            feature("ⓒ 한겨레신문사 : 무단전재 및 재배포 금지", "copyright_mark"),
+            1.0
+        );
+        assert_eq!(
+            feature("The court ruled on Tuesday.", "copyright_mark"),
+            0.0
+        );
     }
 
     #[test]
     fn bylines_and_dates() {
-        assert_eq!(feature("홍길동 기자 gildong@example.co.kr", "reporter_title"), 1.0);
+        assert_eq!(
+            feature("홍길동 기자 gildong@example.co.kr", "reporter_title"),
+            1.0
+        );
         assert_eq!(feature("홍길동 기자 gildong@example.co.kr", "email"), 0.5);
-        assert_eq!(feature("By Kim Arin (arin@heraldcorp.com)", "by_prefix"), 1.0);
+        assert_eq!(
+            feature("By Kim Arin (arin@heraldcorp.com)", "by_prefix"),
+            1.0
+        );
         assert_eq!(feature("입력 2023.10.19. 오전 9:12", "date"), 1.0);
         assert_eq!(feature("입력 2023.10.19. 오전 9:12", "time"), 1.0);
         assert_eq!(feature("Wednesday 20 November 2019 9:22 am", "date"), 1.0);
@@ -748,13 +808,23 @@ mod tests {
         assert_eq!(feature(para, "prose"), 1.0);
         assert_eq!(feature(para, "ends_sentence"), 1.0);
         assert_eq!(feature("Most Popular", "prose"), 0.0);
-        assert_eq!(feature("정부는 내년 예산안을 확정했다고 밝혔다.", "ends_korean_sentence"), 1.0);
+        assert_eq!(
+            feature(
+                "정부는 내년 예산안을 확정했다고 밝혔다.",
+                "ends_korean_sentence"
+            ),
+            1.0
+        );
         assert_eq!(feature("▶ 다른 기사 제목", "starts_bullet"), 1.0);
     }
 
     #[test]
     fn layout_is_consistent() {
-        let lines = ["Headline here", "A paragraph that is long enough to count as prose in the page, it says.", "Share"];
+        let lines = [
+            "Headline here",
+            "A paragraph that is long enough to count as prose in the page, it says.",
+            "Share",
+        ];
         let page = PageLanguage::estimate(&lines);
         let langs = ["eng", "eng", "eng"];
         let f = extract(&lines, &page, &langs);
@@ -765,7 +835,11 @@ mod tests {
         assert!(row.iter().all(|v| v.is_finite()));
         assert!(row[DENSE_DIM..].iter().any(|&v| v > 0.0));
         // The headline stands one line before the first prose line.
-        let idx = N_LINE + PAGE_FEATURES.iter().position(|&p| p == "prose_next_1").unwrap();
+        let idx = N_LINE
+            + PAGE_FEATURES
+                .iter()
+                .position(|&p| p == "prose_next_1")
+                .unwrap();
         assert_eq!(f.dense_row(0)[idx], 1.0);
     }
 

@@ -144,7 +144,12 @@ fn layout_of(path: &Path) -> String {
 }
 
 /// Writes one line of the labeled-page format.
-pub fn write_line<W: Write + ?Sized>(out: &mut W, class: Class, lang: &str, text: &str) -> io::Result<()> {
+pub fn write_line<W: Write + ?Sized>(
+    out: &mut W,
+    class: Class,
+    lang: &str,
+    text: &str,
+) -> io::Result<()> {
     out.write_all(class.as_str().as_bytes())?;
     out.write_all(b"\t")?;
     out.write_all(lang.as_bytes())?;

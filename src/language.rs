@@ -113,7 +113,14 @@ impl LetterCounts {
         let cjk = self.han + self.kana;
         let candidates = [
             (self.hangul, Script::Hangul),
-            (cjk, if self.kana > 0 { Script::Kana } else { Script::Han }),
+            (
+                cjk,
+                if self.kana > 0 {
+                    Script::Kana
+                } else {
+                    Script::Han
+                },
+            ),
             (self.cyrillic, Script::Cyrillic),
             (self.other, Script::Other),
             (self.latin, Script::Latin),
@@ -442,7 +449,8 @@ mod tests {
     #[test]
     fn foreign_line_on_english_page() {
         let page = PageLanguage::default();
-        let line = "Regeringen presenterade på tisdagen en ny plan för bostadsbyggandet i hela landet.";
+        let line =
+            "Regeringen presenterade på tisdagen en ny plan för bostadsbyggandet i hela landet.";
         assert_eq!(page.line_language(line), "swe");
     }
 
@@ -488,7 +496,14 @@ mod tests {
 
     #[test]
     fn segments_cover_the_line() {
-        for line in ["", "  ", "2023.10.19", "(서울=연합뉴스) SEOUL -- 12", "a", "ⓒ NAVER Corp."] {
+        for line in [
+            "",
+            "  ",
+            "2023.10.19",
+            "(서울=연합뉴스) SEOUL -- 12",
+            "a",
+            "ⓒ NAVER Corp.",
+        ] {
             let s = PageLanguage::default().segments(line);
             if line.is_empty() {
                 assert!(s.is_empty());

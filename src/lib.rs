@@ -23,8 +23,9 @@
 //! [`clean`] (keeping body lines), [`train`], [`eval`], [`compose`] (the corpus generator).
 
 pub mod class;
-pub mod compose;
 pub mod clean;
+pub mod compose;
+pub mod crossval;
 
 pub mod decode;
 pub mod error;
@@ -39,5 +40,5 @@ pub mod train;
 
 pub use class::Class;
 pub use error::{Error, Result};
-pub use labeler::{LineLabel, Labeler};
+pub use labeler::{Labeler, LineLabel};
 pub use model::Model;

@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use linfa::ParamGuard;
 
 use chaff::clean::{kept_lines, CleanOptions};
+use chaff::crossval::{by_layout, few_shot, leave_one_layout_out};
 use chaff::eval::{evaluate, Evaluation};
 use chaff::labeled::{self, read_corpus};
 use chaff::language::PageLanguage;
@@ -102,6 +103,19 @@ struct EvalArgs {
     /// Also print one line per page.
     #[arg(long)]
     pages: bool,
+    /// Cross-validate instead of scoring a model: `layout` trains without each layout (folder)
+    /// in turn and scores the model on it.
+    #[arg(long, value_name = "BY", value_parser = ["layout"])]
+    cv: Option<String>,
+    /// With --cv layout: also retrain with 0..=K pages of held-out layouts (the few-shot curve).
+    #[arg(long, value_name = "K")]
+    few_shot: Option<usize>,
+    /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    few_shot_layouts: usize,
+    /// Threads for cross-validation folds.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -288,11 +302,17 @@ fn run_train(args: TrainArgs) -> Result<()> {
 }
 
 fn run_eval(args: EvalArgs) -> Result<()> {
-    let labeler = load_labeler(&args.model)?;
     let pages = read_corpus(&args.corpus)?;
     if pages.is_empty() {
         bail!("no labeled pages (*.tsv) found");
     }
+    if args.cv.is_some() {
+        return run_cross_validation(&args, &pages);
+    }
+    if args.few_shot.is_some() {
+        bail!("--few-shot goes with --cv layout");
+    }
+    let labeler = load_labeler(&args.model)?;
     let eval: Evaluation = evaluate(&labeler, &pages);
     let report = eval.report();
     if args.json {
@@ -302,6 +322,82 @@ fn run_eval(args: EvalArgs) -> Result<()> {
         if args.pages {
             println!();
             print!("{}", report.pages_table());
+        }
+    }
+    Ok(())
+}
+
+fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) -> Result<()> {
+    if args.model.is_some() {
+        bail!("--cv trains its own models; it takes no --model");
+    }
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let params = TrainParams::default().check()?;
+    let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
+    let pooled = pooled.report();
+    let few = match args.few_shot {
+        Some(k) => {
+            let names: Vec<String> = by_layout(pages).keys().map(|s| s.to_string()).collect();
+            let step = (names.len() / args.few_shot_layouts.max(1)).max(1);
+            let chosen: Vec<String> = names
+                .into_iter()
+                .step_by(step)
+                .take(args.few_shot_layouts)
+                .collect();
+            few_shot(pages, &chosen, k, &params, threads)?
+        }
+        None => Vec::new(),
+    };
+    if args.json {
+        let out = serde_json::json!({ "folds": folds, "pooled": pooled, "few_shot": few });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    println!(
+        "leave-one-layout-out: {} layouts, {} pages",
+        folds.len(),
+        pages.len()
+    );
+    println!();
+    println!("layout                        pages  macro-F1  body-F1  exact  train-s");
+    for f in &folds {
+        println!(
+            "{:<29} {:>5} {:>9.3} {:>8.3} {:>6.2} {:>8.1}",
+            f.layout, f.pages, f.macro_f1, f.body_f1, f.exact_page_share, f.train_seconds
+        );
+    }
+    let mean = folds.iter().map(|f| f.macro_f1).sum::<f64>() / folds.len().max(1) as f64;
+    println!();
+    println!("mean macro-F1 over layouts  {mean:.3}");
+    println!();
+    println!("all held-out pages pooled:");
+    print!("{pooled}");
+    if !few.is_empty() {
+        println!();
+        println!(
+            "few-shot: k pages of a held-out layout added to training, scored on its other pages"
+        );
+        println!("layout                        k  macro-F1  body-F1  train-s");
+        for p in &few {
+            println!(
+                "{:<29} {:>1} {:>9.3} {:>8.3} {:>8.1}",
+                p.layout, p.shots, p.macro_f1, p.body_f1, p.train_seconds
+            );
+        }
+        let max_k = few.iter().map(|p| p.shots).max().unwrap_or(0);
+        println!();
+        for k in 0..=max_k {
+            let at: Vec<&chaff::crossval::FewShotPoint> =
+                few.iter().filter(|p| p.shots == k).collect();
+            let n = at.len().max(1) as f64;
+            println!(
+                "k={k}  mean macro-F1 {:.3}  mean body-F1 {:.3}  mean train {:.1}s",
+                at.iter().map(|p| p.macro_f1).sum::<f64>() / n,
+                at.iter().map(|p| p.body_f1).sum::<f64>() / n,
+                at.iter().map(|p| p.train_seconds).sum::<f64>() / n
+            );
         }
     }
     Ok(())

@@ -84,7 +84,8 @@ impl Model {
 
     /// The model compiled into this binary.
     pub fn builtin() -> Model {
-        Model::from_json(DEFAULT_MODEL, "<built-in>").expect("the built-in model matches the binary")
+        Model::from_json(DEFAULT_MODEL, "<built-in>")
+            .expect("the built-in model matches the binary")
     }
 
     /// Reads a model file, refusing corrupt files and files of another format or feature layout.
@@ -106,7 +107,9 @@ impl Model {
         let header: Header = serde_json::from_str(text)
             .map_err(|e| err(format!("not a chaff model file (invalid JSON: {e})")))?;
         if header.format.as_deref() != Some(FORMAT_NAME) {
-            return Err(err("not a chaff model file (no \"format\": \"chaff-model\")".into()));
+            return Err(err(
+                "not a chaff model file (no \"format\": \"chaff-model\")".into(),
+            ));
         }
         match header.format_version {
             Some(FORMAT_VERSION) => {}
@@ -135,7 +138,9 @@ impl Model {
             )));
         }
         if model.classes != Class::ALL {
-            return Err(err("class list differs from body, chrome, copyright, byline, related".into()));
+            return Err(err(
+                "class list differs from body, chrome, copyright, byline, related".into(),
+            ));
         }
         if model.weights.len() != DIM * K {
             return Err(err(format!(
@@ -144,8 +149,15 @@ impl Model {
                 DIM * K
             )));
         }
-        if model.weights.iter().chain(&model.bias).any(|w| !w.is_finite()) {
-            return Err(err("corrupt model file: weights are not finite numbers".into()));
+        if model
+            .weights
+            .iter()
+            .chain(&model.bias)
+            .any(|w| !w.is_finite())
+        {
+            return Err(err(
+                "corrupt model file: weights are not finite numbers".into()
+            ));
         }
         Ok(model)
     }
@@ -234,19 +246,29 @@ mod tests {
             "\"feature_version\":0",
         );
         let err = Model::from_json(&old, "old.json").unwrap_err().to_string();
-        assert!(err.contains("old.json") && err.contains("feature layout version 0"), "{err}");
+        assert!(
+            err.contains("old.json") && err.contains("feature layout version 0"),
+            "{err}"
+        );
         let newer = json.replace(
             &format!("\"format_version\":{FORMAT_VERSION}"),
             "\"format_version\":99",
         );
-        let err = Model::from_json(&newer, "new.json").unwrap_err().to_string();
+        let err = Model::from_json(&newer, "new.json")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("format version 99"), "{err}");
     }
 
     #[test]
     fn refuses_corrupt_files() {
-        let err = Model::from_json("{not json", "x.json").unwrap_err().to_string();
-        assert!(err.starts_with("model x.json: not a chaff model file"), "{err}");
+        let err = Model::from_json("{not json", "x.json")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("model x.json: not a chaff model file"),
+            "{err}"
+        );
         let json = tiny().to_json();
         let cut = json.replacen("[0.0,", "[", 1);
         let err = Model::from_json(&cut, "cut.json").unwrap_err().to_string();

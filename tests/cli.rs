@@ -1,0 +1,348 @@
+//! Integration tests: run the `chaff` binary the way users do.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn chaff() -> Command {
+    Command::cargo_bin("chaff").unwrap()
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn seed_gold() -> Vec<(String, String)> {
+    fs::read_to_string(data("seed.tsv"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let class = f.next().unwrap().to_string();
+            let _lang = f.next();
+            (class, f.next().unwrap().to_string())
+        })
+        .collect()
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn clean_keeps_exactly_the_seed_body_lines() {
+    let gold: Vec<String> = seed_gold()
+        .into_iter()
+        .filter(|(c, _)| c == "body")
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(gold.len(), 16);
+    let out = stdout_of(chaff().arg("clean").arg(data("seed.txt")));
+    let kept: Vec<&str> = out.lines().collect();
+    assert_eq!(kept, gold);
+}
+
+#[test]
+fn label_accounts_for_every_line_in_order() {
+    let input = fs::read_to_string(data("seed.txt")).unwrap();
+    let out = stdout_of(chaff().arg("label").arg(data("seed.txt")));
+    let lines: Vec<&str> = out.lines().collect();
+    let inputs: Vec<&str> = input.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), inputs.len());
+    for (o, i) in lines.iter().zip(&inputs) {
+        let fields: Vec<&str> = o.splitn(3, '\t').collect();
+        assert_eq!(fields.len(), 3, "{o}");
+        assert!(
+            ["body", "chrome", "copyright", "byline", "related"].contains(&fields[0]),
+            "{o}"
+        );
+        assert_eq!(fields[2], *i);
+    }
+    // The seed's copyright line and byline get their classes.
+    assert!(out.contains("copyright\tkor\tCopyright © 코리아중앙데일리."));
+    assert!(out.contains("byline\teng\tBY MICHAEL LEE"));
+}
+
+#[test]
+fn label_output_is_training_input() {
+    let dir = TempDir::new().unwrap();
+    let labeled = dir.path().join("page.tsv");
+    chaff()
+        .args(["label", "--out-dir"])
+        .arg(dir.path())
+        .arg(data("seed.txt"))
+        .assert()
+        .success();
+    fs::rename(dir.path().join("seed.txt"), &labeled).unwrap();
+    chaff()
+        .arg("eval")
+        .arg(&labeled)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("accuracy        1.000"));
+}
+
+#[test]
+fn label_json_has_probabilities_and_segments() {
+    let out = stdout_of(chaff().args(["label", "--json"]).arg(data("seed.txt")));
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 30);
+    let copyright = &rows[19];
+    assert_eq!(copyright["class"], "copyright");
+    let probs = copyright["probs"].as_object().unwrap();
+    let total: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 0.01, "{total}");
+    let segs = copyright["segments"].as_array().unwrap();
+    assert_eq!(segs[0]["lang"], "eng");
+    assert_eq!(segs[1]["lang"], "kor");
+}
+
+#[test]
+fn every_dev_page_gets_one_label_per_line() {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realpages/dev");
+    if !dev.is_dir() {
+        eprintln!("skipped: {} is not here", dev.display());
+        return;
+    }
+    let mut pages = 0;
+    for entry in fs::read_dir(&dev).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "tsv") {
+            continue;
+        }
+        let text: String = fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .map(|l| l.splitn(3, '\t').nth(2).unwrap().to_string() + "\n")
+            .collect();
+        let out = stdout_of(chaff().arg("label").write_stdin(text.clone()));
+        let texts: Vec<&str> = out
+            .lines()
+            .map(|l| l.splitn(3, '\t').nth(2).unwrap())
+            .collect();
+        let inputs: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(texts, inputs, "{}", path.display());
+        pages += 1;
+    }
+    assert!(pages >= 20);
+}
+
+#[test]
+fn several_files_keep_their_order_and_out_dir_writes_one_file_each() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    fs::copy(data("seed.txt"), &a).unwrap();
+    fs::copy(data("seed.txt"), &b).unwrap();
+    let single = stdout_of(chaff().arg("clean").arg(&a));
+    let both = stdout_of(chaff().arg("clean").arg(&a).arg(&b));
+    assert_eq!(both, format!("{single}{single}"));
+    let out = dir.path().join("out");
+    chaff()
+        .args(["clean", "--out-dir"])
+        .arg(&out)
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), single);
+    assert_eq!(fs::read_to_string(out.join("b.txt")).unwrap(), single);
+}
+
+#[test]
+fn reads_standard_input() {
+    let input = fs::read_to_string(data("seed.txt")).unwrap();
+    let from_file = stdout_of(chaff().arg("clean").arg(data("seed.txt")));
+    let from_stdin = stdout_of(chaff().arg("clean").write_stdin(input.clone()));
+    let from_dash = stdout_of(chaff().args(["clean", "-"]).write_stdin(input));
+    assert_eq!(from_file, from_stdin);
+    assert_eq!(from_file, from_dash);
+}
+
+#[test]
+fn clean_by_language() {
+    let eng = stdout_of(
+        chaff()
+            .args(["clean", "--lang", "eng"])
+            .arg(data("seed.txt")),
+    );
+    assert_eq!(eng.lines().count(), 16);
+    let kor = stdout_of(
+        chaff()
+            .args(["clean", "--lang", "kor"])
+            .arg(data("seed.txt")),
+    );
+    assert_eq!(kor, "");
+    chaff()
+        .args(["clean", "--lang", "English"])
+        .arg(data("seed.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("ISO 639-3"));
+}
+
+#[test]
+fn invalid_utf8_names_file_and_byte() {
+    let dir = TempDir::new().unwrap();
+    let bad = dir.path().join("bad.txt");
+    fs::write(&bad, b"Headline\nA line with \xC3\x28 a broken byte\n").unwrap();
+    for cmd in ["label", "clean"] {
+        chaff()
+            .arg(cmd)
+            .arg(&bad)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(
+                "bad.txt: invalid UTF-8 at byte 21 (line 2)",
+            ));
+    }
+}
+
+#[test]
+fn missing_file_is_named() {
+    chaff()
+        .args(["clean", "no/such/page.txt"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no/such/page.txt"));
+}
+
+#[test]
+fn empty_input_gives_empty_output() {
+    chaff()
+        .arg("label")
+        .write_stdin("")
+        .assert()
+        .success()
+        .stdout("");
+    chaff()
+        .arg("clean")
+        .write_stdin("\n\n  \n")
+        .assert()
+        .success()
+        .stdout("");
+}
+
+#[test]
+fn crlf_and_bom_do_not_leak_into_text() {
+    let input = fs::read_to_string(data("seed.txt")).unwrap();
+    let crlf = format!("\u{feff}{}", input.replace('\n', "\r\n"));
+    let plain = stdout_of(chaff().arg("label").write_stdin(input));
+    let windows = stdout_of(chaff().arg("label").write_stdin(crlf));
+    assert_eq!(plain, windows);
+    assert!(!windows.contains('\r') && !windows.contains('\u{feff}'));
+}
+
+#[test]
+fn malformed_labeled_files_name_file_and_line() {
+    let dir = TempDir::new().unwrap();
+    let page = dir.path().join("p.tsv");
+    fs::write(&page, "body\teng\tFine line\nchrome eng no tabs here\n").unwrap();
+    for cmd in ["eval", "train"] {
+        let mut c = chaff();
+        c.arg(cmd).arg(&page);
+        if cmd == "train" {
+            c.arg("-o").arg(dir.path().join("m.json"));
+        }
+        c.assert().failure().stderr(predicate::str::contains(
+            "p.tsv:2: expected CLASS<TAB>LANG<TAB>TEXT",
+        ));
+    }
+    fs::write(&page, "body\teng\tFine line\nadvert\teng\tBuy now\n").unwrap();
+    chaff()
+        .arg("eval")
+        .arg(&page)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "p.tsv:2: unknown class \"advert\"",
+        ));
+}
+
+#[test]
+fn corrupt_and_mismatched_models_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let model = dir.path().join("model.json");
+    fs::write(
+        &model,
+        "{\"format\": \"chaff-model\", \"format_version\": 1",
+    )
+    .unwrap();
+    chaff()
+        .args(["clean", "--model"])
+        .arg(&model)
+        .arg(data("seed.txt"))
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("model.json")
+                .and(predicate::str::contains("not a chaff model file")),
+        );
+    let good =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json"))
+            .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let mut old = v.clone();
+    old["feature_version"] = serde_json::json!(0);
+    fs::write(&model, old.to_string()).unwrap();
+    chaff()
+        .args(["label", "--model"])
+        .arg(&model)
+        .arg(data("seed.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("feature layout version 0"));
+}
+
+#[test]
+fn training_is_reproducible_and_its_model_is_usable() {
+    let dir = TempDir::new().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    for out in [&a, &b] {
+        chaff()
+            .arg("train")
+            .arg(&corpus)
+            .args(["--seed", "3", "--max-iterations", "30", "-o"])
+            .arg(out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("trained on 24 pages"));
+    }
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--json", "--model"])
+            .arg(&a)
+            .arg(data("seed.tsv")),
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["lines"], 30);
+    assert!(report["accuracy"].as_f64().unwrap() > 0.5);
+}
+
+#[test]
+fn eval_prints_the_figures() {
+    let out = stdout_of(chaff().arg("eval").arg(data("seed.tsv")));
+    for needle in [
+        "precision",
+        "macro-F1",
+        "body keep",
+        "exact pages     1/1",
+        "language acc.",
+        "confusion",
+    ] {
+        assert!(out.contains(needle), "{needle} missing in\n{out}");
+    }
+}
