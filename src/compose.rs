@@ -34,6 +34,28 @@ pub struct RelatedBlock {
     /// Minimum and maximum number of items.
     #[serde(default = "default_count")]
     pub count: [usize; 2],
+    /// Optional line after each item with the other article's opening words (`{teaser}`),
+    /// class related.
+    #[serde(default)]
+    pub teaser: String,
+    /// Optional line after each item naming the other article's author (`{author}`), class
+    /// related.
+    #[serde(default)]
+    pub author: String,
+    /// Where the block stands: `end` (after the article, the default), `top` (before the
+    /// headline), `inline` (single items between paragraphs; also any block without heading).
+    #[serde(default)]
+    pub position: String,
+}
+
+impl RelatedBlock {
+    fn position(&self) -> &str {
+        match self.position.as_str() {
+            "" if self.heading.is_empty() => "inline",
+            "" => "end",
+            p => p,
+        }
+    }
 }
 
 fn default_count() -> [usize; 2] {
@@ -94,6 +116,9 @@ pub struct Layout {
     /// Related-article blocks.
     #[serde(default)]
     pub related: Vec<RelatedBlock>,
+    /// Author biography lines after the story (class byline).
+    #[serde(default)]
+    pub author_bio: Vec<String>,
 }
 
 /// One line of an article's story.
@@ -327,6 +352,25 @@ pub fn compose(
     Ok(pages)
 }
 
+/// The opening words of an article, as related boxes show them.
+fn teaser(article: &Article) -> String {
+    let first = article
+        .story
+        .iter()
+        .find_map(|l| match l {
+            StoryLine::Paragraph(p) => Some(p.as_str()),
+            _ => None,
+        })
+        .unwrap_or("");
+    let limit = if article.lang == "kor" { 60 } else { 140 };
+    if first.chars().count() <= limit {
+        return first.to_string();
+    }
+    let cut: String = first.chars().take(limit).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}...")
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -416,7 +460,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
     }
 
-    fn fill(&mut self, template: &str, headline: Option<&str>, rank: usize) -> String {
+    fn fill(&mut self, template: &str, other: Option<&Article>, rank: usize) -> String {
         let a = self.article;
         let year = 2015 + self.rng.gen_range(0..11);
         let month = self.rng.gen_range(1..=12usize);
@@ -438,8 +482,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             a.author_en.clone()
         };
         let mut s = template.to_string();
-        let pairs: [(&str, String); 27] = [
-            ("{headline}", headline.unwrap_or(&a.headline).to_string()),
+        let other = other.unwrap_or(a);
+        let pairs: [(&str, String); 29] = [
+            ("{headline}", other.headline.clone()),
+            ("{teaser}", teaser(other)),
+            ("{author}", other.author.clone()),
             ("{publisher}", self.publisher.clone()),
             ("{reporter}", a.author.clone()),
             ("{REPORTER}", a.author.to_uppercase()),
@@ -516,20 +563,22 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             None
         };
         for k in 0..count {
-            let (class, headline) = if own_at == Some(k) {
-                (Class::Body, self.article.headline.clone())
-            } else {
-                match self.others.pop() {
-                    Some(a) => (Class::Related, a.headline.clone()),
-                    None => break,
-                }
-            };
-            if class == Class::Body {
+            if own_at == Some(k) {
                 // Rule 3: the page's own headline is body wherever it stands.
-                self.push(Class::Body, headline);
+                let own = self.article.headline.clone();
+                self.push(Class::Body, own);
             } else {
-                let line = self.fill(&block.item, Some(&headline), k + 1);
-                self.push(class, line);
+                let Some(other) = self.others.pop() else {
+                    break;
+                };
+                let line = self.fill(&block.item, Some(other), k + 1);
+                self.push(Class::Related, line);
+                for template in [&block.teaser, &block.author] {
+                    if !template.is_empty() && self.rng.gen_bool(0.85) {
+                        let extra = self.fill(template, Some(other), k + 1);
+                        self.push(Class::Related, extra);
+                    }
+                }
             }
             if !block.meta.is_empty() {
                 let meta = self.fill(&block.meta, None, k + 1);
@@ -568,7 +617,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                         } else if let Some(block) = inline_related {
                             if self.rng.gen_bool(0.08) {
                                 if let Some(a) = self.others.pop() {
-                                    let l = self.fill(&block.item, Some(&a.headline), 1);
+                                    let l = self.fill(&block.item, Some(a), 1);
                                     self.push(Class::Related, l);
                                 }
                             }
@@ -602,18 +651,21 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         let inline_related = layout
             .related
             .iter()
-            .find(|b| b.heading.is_empty())
+            .find(|b| b.position() == "inline")
             .cloned();
         let listed: Vec<RelatedBlock> = layout
             .related
             .iter()
-            .filter(|b| !b.heading.is_empty())
+            .filter(|b| b.position() == "end")
             .cloned()
             .collect();
 
         // Many scrapes start at the headline: the site's header is not always captured.
         if !self.rng.gen_bool(self.params.no_header) {
             self.chrome_block(&layout.top);
+            for block in layout.related.iter().filter(|b| b.position() == "top") {
+                self.related_block(block, false);
+            }
         }
         let headline = self.article.headline.clone();
         self.push(Class::Body, headline);
@@ -639,6 +691,12 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         self.story(inline_related.as_ref());
         if byline_at == "bottom" {
             self.one_of(&bylines, Class::Byline);
+        }
+        if !layout.author_bio.is_empty() && self.rng.gen_bool(0.7) {
+            for t in &layout.author_bio {
+                let line = self.fill(t, None, 0);
+                self.push(Class::Byline, line);
+            }
         }
         let related_early = self.rng.gen_bool(0.3);
         let mut own_headline_used = false;
