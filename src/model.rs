@@ -7,10 +7,12 @@ use serde::{Deserialize, Serialize};
 use crate::class::Class;
 use crate::decode::Transitions;
 use crate::error::{Error, Result};
-use crate::features::{self, PageFeatures, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS};
+use crate::features::{
+    self, PageFeatures, CONTEXT_DIM, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS,
+};
 
 /// Version of the model file format. Files of another version are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const FORMAT_NAME: &str = "chaff-model";
 
 /// The default model, trained on `training/` and compiled into the binary.
@@ -25,7 +27,7 @@ pub struct TrainingSummary {
     pub pages: usize,
     /// Lines per class, in [`Class::ALL`] order.
     pub lines_per_class: [usize; K],
-    /// L2 penalty of the logistic regression.
+    /// L2 penalty of the logistic regressions.
     pub alpha: f32,
     /// Iteration cap of the optimizer.
     pub max_iterations: u64,
@@ -33,8 +35,70 @@ pub struct TrainingSummary {
     pub seed: u64,
 }
 
-/// A trained model: a multinomial logistic regression over the line features and a
-/// transition table for decoding.
+/// A linear scorer: one weight per feature and class, and a bias per class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Linear {
+    /// `weights[f * K + c]`: weight of feature `f` for class `c`.
+    pub weights: Vec<f32>,
+    /// Bias per class.
+    pub bias: [f32; K],
+}
+
+impl Linear {
+    /// Number of features the scorer reads.
+    pub fn dim(&self) -> usize {
+        self.weights.len() / K
+    }
+
+    fn add_row(&self, s: &mut [f32; K], offset: usize, values: &[f32]) {
+        for (f, &v) in values.iter().enumerate() {
+            if v != 0.0 {
+                let base = (offset + f) * K;
+                let w = &self.weights[base..base + K];
+                for c in 0..K {
+                    s[c] += v * w[c];
+                }
+            }
+        }
+    }
+
+    /// Class log-probabilities of one full feature row.
+    pub fn row_log_probs(&self, x: &[f32]) -> [f32; K] {
+        let mut s = self.bias;
+        self.add_row(&mut s, 0, x);
+        log_softmax(s)
+    }
+
+    /// Class log-probabilities of line `i` from all its features.
+    fn line_log_probs(&self, page: &PageFeatures, i: usize) -> [f32; K] {
+        let mut s = self.bias;
+        self.add_row(&mut s, 0, page.dense_row(i));
+        for &(bucket, v) in page.hashed_row(i) {
+            let base = (DENSE_DIM + bucket as usize) * K;
+            let w = &self.weights[base..base + K];
+            for c in 0..K {
+                s[c] += v * w[c];
+            }
+        }
+        log_softmax(s)
+    }
+
+    /// Class log-probabilities of line `i` from its dense features and `context`.
+    fn context_log_probs(&self, page: &PageFeatures, i: usize, context: &[f32]) -> [f32; K] {
+        let mut s = self.bias;
+        self.add_row(&mut s, 0, page.dense_row(i));
+        self.add_row(&mut s, DENSE_DIM, context);
+        log_softmax(s)
+    }
+}
+
+/// A trained model: two stages of multinomial logistic regression and a transition table.
+///
+/// The first stage scores each line from its own features (an average of scorers trained on
+/// disjoint halves of the corpus, so that training sees their out-of-fold behaviour); the second
+/// stage reads the dense line features and the first stage's probabilities of the lines around
+/// it ([`features::context_features`]).
+/// Viterbi decoding over class transitions then picks the page's class sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
     format: String,
@@ -42,10 +106,12 @@ pub struct Model {
     feature_version: u32,
     hash_bits: u32,
     dense_dim: usize,
+    context_dim: usize,
     classes: Vec<Class>,
-    /// `weights[f * K + c]`: weight of feature `f` for class `c`.
-    weights: Vec<f32>,
-    bias: [f32; K],
+    /// First-stage scorers over [`features::DIM`] features; their probabilities are averaged.
+    line_scorers: Vec<Linear>,
+    /// Second-stage scorer over the dense features and [`CONTEXT_DIM`] context features.
+    context_scorer: Linear,
     /// Class transitions used in decoding.
     pub transitions: Transitions,
     /// What the model was trained on.
@@ -60,23 +126,26 @@ struct Header {
 }
 
 impl Model {
-    /// Builds a model from weights laid out as `[feature][class]` over [`features::DIM`] features.
+    /// Builds a model from its scorers.
     pub fn new(
-        weights: Vec<f32>,
-        bias: [f32; K],
+        line_scorers: Vec<Linear>,
+        context_scorer: Linear,
         transitions: Transitions,
         training: TrainingSummary,
     ) -> Model {
-        assert_eq!(weights.len(), DIM * K, "weights must cover every feature");
+        assert!(!line_scorers.is_empty(), "at least one line scorer");
+        assert!(line_scorers.iter().all(|l| l.dim() == DIM));
+        assert_eq!(context_scorer.dim(), DENSE_DIM + CONTEXT_DIM);
         Model {
             format: FORMAT_NAME.to_string(),
             format_version: FORMAT_VERSION,
             feature_version: FEATURE_VERSION,
             hash_bits: HASH_BITS,
             dense_dim: DENSE_DIM,
+            context_dim: CONTEXT_DIM,
             classes: Class::ALL.to_vec(),
-            weights,
-            bias,
+            line_scorers,
+            context_scorer,
             transitions,
             training,
         }
@@ -131,10 +200,13 @@ impl Model {
         }
         let model: Model =
             serde_json::from_str(text).map_err(|e| err(format!("corrupt model file: {e}")))?;
-        if model.hash_bits != HASH_BITS || model.dense_dim != DENSE_DIM {
+        if model.hash_bits != HASH_BITS
+            || model.dense_dim != DENSE_DIM
+            || model.context_dim != CONTEXT_DIM
+        {
             return Err(err(format!(
-                "feature sizes differ: model has {} dense features and 2^{} hashed, this chaff {} and 2^{}",
-                model.dense_dim, model.hash_bits, DENSE_DIM, HASH_BITS
+                "feature sizes differ: model has {} dense, 2^{} hashed and {} context features, this chaff {}, 2^{} and {}",
+                model.dense_dim, model.hash_bits, model.context_dim, DENSE_DIM, HASH_BITS, CONTEXT_DIM
             )));
         }
         if model.classes != Class::ALL {
@@ -142,22 +214,33 @@ impl Model {
                 "class list differs from body, chrome, copyright, byline, related".into(),
             ));
         }
-        if model.weights.len() != DIM * K {
-            return Err(err(format!(
-                "corrupt model file: {} weights, expected {}",
-                model.weights.len(),
-                DIM * K
-            )));
+        let scorers = model.line_scorers.iter().chain([&model.context_scorer]);
+        for (k, scorer) in scorers.enumerate() {
+            let expected = if k < model.line_scorers.len() {
+                DIM
+            } else {
+                DENSE_DIM + CONTEXT_DIM
+            };
+            if scorer.weights.len() != expected * K {
+                return Err(err(format!(
+                    "corrupt model file: scorer {k} has {} weights, expected {}",
+                    scorer.weights.len(),
+                    expected * K
+                )));
+            }
+            if scorer
+                .weights
+                .iter()
+                .chain(&scorer.bias)
+                .any(|w| !w.is_finite())
+            {
+                return Err(err(
+                    "corrupt model file: weights are not finite numbers".into()
+                ));
+            }
         }
-        if model
-            .weights
-            .iter()
-            .chain(&model.bias)
-            .any(|w| !w.is_finite())
-        {
-            return Err(err(
-                "corrupt model file: weights are not finite numbers".into()
-            ));
+        if model.line_scorers.is_empty() {
+            return Err(err("corrupt model file: no line scorer".into()));
         }
         Ok(model)
     }
@@ -172,35 +255,38 @@ impl Model {
         std::fs::write(path, self.to_json()).map_err(|e| Error::io(path.display().to_string(), e))
     }
 
-    /// Per-line class log-probabilities of a page.
+    /// First-stage class probabilities of every line.
+    pub fn line_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
+        line_probs(&self.line_scorers, page)
+    }
+
+    /// Final per-line class log-probabilities of a page.
     pub fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
+        let context = features::context_features(&self.line_probs(page));
         (0..page.len())
             .map(|i| {
-                let mut s = self.bias;
-                for (f, &v) in page.dense_row(i).iter().enumerate() {
-                    if v != 0.0 {
-                        let w = &self.weights[f * K..f * K + K];
-                        for c in 0..K {
-                            s[c] += v * w[c];
-                        }
-                    }
-                }
-                for &(bucket, v) in page.hashed_row(i) {
-                    let f = DENSE_DIM + bucket as usize;
-                    let w = &self.weights[f * K..f * K + K];
-                    for c in 0..K {
-                        s[c] += v * w[c];
-                    }
-                }
-                log_softmax(s)
+                let extra = &context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
+                self.context_scorer.context_log_probs(page, i, extra)
             })
             .collect()
     }
+}
 
-    /// The weight of feature `feature` for class `class`.
-    pub fn weight(&self, feature: usize, class: Class) -> f32 {
-        self.weights[feature * K + class.index()]
-    }
+/// Mean class probabilities of several line scorers.
+pub fn line_probs(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]> {
+    let share = 1.0 / scorers.len() as f32;
+    (0..page.len())
+        .map(|i| {
+            let mut p = [0.0f32; K];
+            for scorer in scorers {
+                let lp = scorer.line_log_probs(page, i);
+                for c in 0..K {
+                    p[c] += share * lp[c].exp();
+                }
+            }
+            p
+        })
+        .collect()
 }
 
 fn log_softmax(mut s: [f32; K]) -> [f32; K] {
@@ -211,11 +297,6 @@ fn log_softmax(mut s: [f32; K]) -> [f32; K] {
     s
 }
 
-/// Number of features a model weighs, for reports.
-pub fn feature_count() -> usize {
-    features::DIM
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,9 +304,17 @@ mod tests {
     fn tiny() -> Model {
         let mut weights = vec![0.0; DIM * K];
         weights[3] = 0.5;
-        Model::new(
+        let line = Linear {
             weights,
-            [0.1, 0.2, 0.3, 0.4, 0.5],
+            bias: [0.1, 0.2, 0.3, 0.4, 0.5],
+        };
+        let context = Linear {
+            weights: vec![0.25; (DENSE_DIM + CONTEXT_DIM) * K],
+            bias: [0.0; K],
+        };
+        Model::new(
+            vec![line.clone(), line],
+            context,
             Transitions::uniform(),
             TrainingSummary::default(),
         )
@@ -270,7 +359,7 @@ mod tests {
             "{err}"
         );
         let json = tiny().to_json();
-        let cut = json.replacen("[0.0,", "[", 1);
+        let cut = json.replacen("[0.25,", "[", 1);
         let err = Model::from_json(&cut, "cut.json").unwrap_err().to_string();
         assert!(err.contains("corrupt model file"), "{err}");
     }

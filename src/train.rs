@@ -6,15 +6,17 @@ use std::time::Instant;
 use linfa::prelude::*;
 use linfa::ParamGuard;
 use linfa_logistic::MultiLogisticRegression;
-use ndarray::{Array1, Array2};
+use std::ops::Range;
+
+use ndarray::{s, Array1, Array2, ArrayView1, Axis};
 
 use crate::class::Class;
 use crate::decode::Transitions;
 use crate::error::{Error, Result};
-use crate::features::{self, DIM};
+use crate::features::{self, CONTEXT_DIM, DENSE_DIM, DIM};
 use crate::labeled::LabeledPage;
 use crate::language::PageLanguage;
-use crate::model::{Model, TrainingSummary};
+use crate::model::{Linear, Model, TrainingSummary};
 
 const K: usize = Class::COUNT;
 
@@ -108,6 +110,8 @@ pub struct TrainingSet {
     pub records: Array2<f32>,
     /// Gold class index per line.
     pub targets: Array1<usize>,
+    /// Each page's rows.
+    pub pages: Vec<Range<usize>>,
 }
 
 /// Builds the feature matrix of labeled pages, with languages computed as at labeling time.
@@ -115,20 +119,27 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let n: usize = pages.iter().map(|p| p.lines.len()).sum();
     let mut records = Array2::<f32>::zeros((n, DIM));
     let mut targets = Array1::<usize>::zeros(n);
+    let mut ranges = Vec::with_capacity(pages.len());
     let mut row = 0;
     for page in pages {
         let texts = page.texts();
         let lang = PageLanguage::estimate(&texts);
         let langs: Vec<&str> = texts.iter().map(|t| lang.line_language(t)).collect();
         let feats = features::extract(&texts, &lang, &langs);
+        let start = row;
         for (i, line) in page.lines.iter().enumerate() {
             let mut r = records.row_mut(row);
             feats.write_dense_row(i, r.as_slice_mut().expect("rows are contiguous"));
             targets[row] = line.class.index();
             row += 1;
         }
+        ranges.push(start..row);
     }
-    TrainingSet { records, targets }
+    TrainingSet {
+        records,
+        targets,
+        pages: ranges,
+    }
 }
 
 impl ValidTrainParams {
@@ -145,29 +156,73 @@ impl ValidTrainParams {
                 "the corpus needs lines of at least two classes".into(),
             ));
         }
-        let dataset = Dataset::new(set.records, set.targets);
-        let fitted = MultiLogisticRegression::<f32>::default()
-            .alpha(self.alpha)
-            .max_iterations(self.max_iterations)
-            .gradient_tolerance(1e-3)
-            .fit(&dataset)
-            .map_err(|e| Error::Train(format!("logistic regression failed: {e}")))?;
 
-        // linfa orders its columns by the classes it saw; absent classes get no probability.
-        let mut weights = vec![0.0f32; DIM * K];
-        let mut bias = [-30.0f32; K];
-        for (col, &class) in fitted.classes().iter().enumerate() {
-            bias[class] = fitted.intercept()[col];
-            for f in 0..DIM {
-                weights[f * K + class] = fitted.params()[[f, col]];
+        // Stage one: two scorers on disjoint halves of the layouts, so that each page gets
+        // first-stage probabilities from a scorer that never saw its layout.
+        let folds = fold_of_pages(pages);
+        let mut line_scorers = Vec::new();
+        for fold in 0..2 {
+            let rows: Vec<usize> = set
+                .pages
+                .iter()
+                .zip(&folds)
+                .filter(|(_, &f)| f != fold)
+                .flat_map(|(r, _)| r.clone())
+                .collect();
+            let targets = set.targets.select(Axis(0), &rows);
+            if targets.iter().any(|&c| c != targets[0]) {
+                let records = set.records.select(Axis(0), &rows);
+                line_scorers.push(fit_linear!(self, f32, records, targets));
             }
         }
+        if line_scorers.len() < 2 {
+            // Too few layouts (or classes) to split: one scorer on everything.
+            line_scorers = vec![fit_linear!(
+                self,
+                f32,
+                set.records.clone(),
+                set.targets.clone()
+            )];
+        }
+
+        // Stage two: dense line features plus the context of out-of-fold first-stage
+        // probabilities. Its matrix is small, so it is fitted in f64, where L-BFGS's line
+        // search stays stable on these strongly predictive inputs.
+        let n = set.targets.len();
+        let mut records = Array2::<f64>::zeros((n, DENSE_DIM + CONTEXT_DIM));
+        records
+            .slice_mut(s![.., ..DENSE_DIM])
+            .assign(&set.records.slice(s![.., ..DENSE_DIM]).mapv(f64::from));
+        for (range, &fold) in set.pages.iter().zip(&folds) {
+            let scorer = if line_scorers.len() == 2 {
+                &line_scorers[fold..fold + 1]
+            } else {
+                &line_scorers[..]
+            };
+            let probs: Vec<[f32; K]> = range
+                .clone()
+                .map(|row| {
+                    let x = set.records.row(row);
+                    scorer_probs(scorer, x.as_slice().expect("contiguous"))
+                })
+                .collect();
+            let context = features::context_features(&probs);
+            for (i, row) in range.clone().enumerate() {
+                let values = &context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
+                records
+                    .slice_mut(s![row, DENSE_DIM..])
+                    .assign(&ArrayView1::from(values).mapv(f64::from));
+            }
+        }
+        drop(set.records);
+        let context_scorer = fit_linear!(self, f64, records, set.targets);
+
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
         let transitions =
             Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight);
         Ok(Model::new(
-            weights,
-            bias,
+            line_scorers,
+            context_scorer,
             transitions,
             TrainingSummary {
                 pages: pages.len(),
@@ -178,6 +233,60 @@ impl ValidTrainParams {
             },
         ))
     }
+}
+
+/// Fits one multinomial logistic regression with linfa, in the precision of `$records`
+/// (linfa-logistic's float trait is private, so this is a macro rather than a generic fn).
+macro_rules! fit_linear {
+    ($params:expr, $float:ty, $records:expr, $targets:expr) => {{
+        let params: &ValidTrainParams = $params;
+        let records: Array2<$float> = $records;
+        let dim = records.ncols();
+        let dataset = Dataset::new(records, $targets);
+        let fitted = MultiLogisticRegression::<$float>::default()
+            .alpha(params.alpha as $float)
+            .max_iterations(params.max_iterations)
+            .gradient_tolerance(1e-3)
+            .fit(&dataset)
+            .map_err(|e| Error::Train(format!("logistic regression failed: {e}")))?;
+        // linfa orders its columns by the classes it saw; absent classes get no probability.
+        let mut weights = vec![0.0f32; dim * K];
+        let mut bias = [-30.0f32; K];
+        for (col, &class) in fitted.classes().iter().enumerate() {
+            bias[class] = fitted.intercept()[col] as f32;
+            for f in 0..dim {
+                weights[f * K + class] = fitted.params()[[f, col]] as f32;
+            }
+        }
+        Linear { weights, bias }
+    }};
+}
+use fit_linear;
+
+/// Mean class probabilities of `scorers` for one full feature row.
+fn scorer_probs(scorers: &[Linear], x: &[f32]) -> [f32; K] {
+    let mut p = [0.0f32; K];
+    for scorer in scorers {
+        for (pc, lp) in p.iter_mut().zip(scorer.row_log_probs(x)) {
+            *pc += lp.exp() / scorers.len() as f32;
+        }
+    }
+    p
+}
+
+/// Splits pages into two folds by layout (so a layout's pages stay together); with a single
+/// layout, pages alternate.
+fn fold_of_pages(pages: &[LabeledPage]) -> Vec<usize> {
+    let mut layouts: Vec<&str> = pages.iter().map(|p| p.layout.as_str()).collect();
+    layouts.sort();
+    layouts.dedup();
+    if layouts.len() < 2 {
+        return (0..pages.len()).map(|i| i % 2).collect();
+    }
+    pages
+        .iter()
+        .map(|p| layouts.binary_search(&p.layout.as_str()).expect("listed") % 2)
+        .collect()
 }
 
 /// Trains with `params` and reports how long it took.
