@@ -31,6 +31,7 @@ pub mod decode;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod jsonl;
 pub mod labeled;
 pub mod labeler;
 pub mod language;

@@ -1,13 +1,15 @@
 //! The `chaff` command line: a thin layer over the library.
 
 use std::fs;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use linfa::ParamGuard;
+use rayon::prelude::*;
 
 use chaff::clean::{kept_lines, CleanOptions};
 use chaff::crossval::{by_layout, few_shot, leave_one_layout_out};
@@ -15,7 +17,7 @@ use chaff::eval::{evaluate, Evaluation};
 use chaff::labeled::{self, read_corpus};
 use chaff::language::PageLanguage;
 use chaff::train::{fit_timed, TrainParams};
-use chaff::{text, Class, Labeler, LineLabel, Model};
+use chaff::{jsonl, text, Class, Labeler, LineLabel, Model};
 
 /// Separates the editorial text of scraped news pages from their chaff.
 #[derive(Parser)]
@@ -47,6 +49,63 @@ struct PageInput {
     /// Write one output file per input file into DIR (same file name) instead of standard output.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
+    /// Input is JSONL: one page per line, a JSON object whose text field holds the page.
+    #[arg(long)]
+    jsonl: bool,
+    /// With --jsonl: the field holding the page text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    text_field: String,
+    /// With --jsonl: the field the cleaned text is written to.
+    #[arg(long, value_name = "NAME", default_value = "clean")]
+    clean_field: String,
+    /// With --jsonl: what to do with a malformed record: stop with an error, or skip it and
+    /// report the count on standard error.
+    #[arg(long, value_name = "WHAT", default_value = "stop", value_parser = ["stop", "skip"])]
+    on_error: String,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl PageInput {
+    fn files(&self) -> Vec<PathBuf> {
+        if self.files.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            self.files.clone()
+        }
+    }
+
+    fn pool(&self) -> Result<rayon::ThreadPool> {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = self.threads {
+            if n == 0 {
+                bail!("--threads must be at least 1");
+            }
+            builder = builder.num_threads(n);
+        }
+        Ok(builder.build()?)
+    }
+
+    fn progress(&self, total_bytes: Option<u64>) -> ProgressBar {
+        if self.quiet || !io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = match total_bytes {
+            Some(n) => ProgressBar::new(n),
+            None => ProgressBar::no_length(),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} [{elapsed_precise}]",
+            )
+            .expect("valid template"),
+        );
+        bar
+    }
 }
 
 #[derive(Args)]
@@ -148,49 +207,162 @@ fn load_labeler(model: &Option<PathBuf>) -> Result<Labeler> {
     })
 }
 
-/// Reads a page (file or `-`), checks its encoding and hands its non-blank lines to `each`.
+fn read_input(file: &Path) -> Result<Vec<u8>> {
+    let name = file.display().to_string();
+    if name == "-" {
+        let mut buf = Vec::new();
+        io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| chaff::Error::io("-", e))?;
+        Ok(buf)
+    } else {
+        Ok(fs::read(file).map_err(|e| chaff::Error::io(&name, e))?)
+    }
+}
+
+/// How many files are read and labeled at once; output keeps argument order.
+const FILES_PER_BATCH: usize = 64;
+
+/// Runs `render` on every input page (a file, or standard input), in parallel batches, and
+/// writes each page's output in argument order to standard output or to `--out-dir`.
 fn for_each_page(
     input: &PageInput,
-    mut each: impl FnMut(&str, &[&str], &mut dyn Write) -> Result<()>,
+    render: impl Fn(&[&str], &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
-    let stdin_only = [PathBuf::from("-")];
-    let files: &[PathBuf] = if input.files.is_empty() {
-        &stdin_only
-    } else {
-        &input.files
-    };
+    let files = input.files();
     if let Some(dir) = &input.out_dir {
         fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    }
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    for file in files {
-        let name = file.display().to_string();
-        let bytes = if name == "-" {
-            let mut buf = Vec::new();
-            io::stdin()
-                .read_to_end(&mut buf)
-                .map_err(|e| chaff::Error::io("-", e))?;
-            buf
-        } else {
-            fs::read(file).map_err(|e| chaff::Error::io(&name, e))?
-        };
-        let page_text = text::decode(&bytes, &name)?;
-        let lines = text::page_lines(page_text);
-        match &input.out_dir {
-            Some(dir) => {
-                let target = out_path(dir, file)?;
-                let f = fs::File::create(&target)
-                    .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
-                let mut w = BufWriter::new(f);
-                each(&name, &lines, &mut w)?;
-                w.flush()
-                    .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
-            }
-            None => each(&name, &lines, &mut out)?,
+        for file in &files {
+            out_path(dir, file)?;
         }
     }
+    let pool = input.pool()?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let progress = input.progress(None);
+    for batch in files.chunks(FILES_PER_BATCH) {
+        let outputs: Vec<Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|file| {
+                    let bytes = read_input(file)?;
+                    let page = text::decode(&bytes, &file.display().to_string())?;
+                    let lines = text::page_lines(page);
+                    let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
+                    render(&lines, &mut buf)?;
+                    progress.inc(bytes.len() as u64);
+                    Ok(buf)
+                })
+                .collect()
+        });
+        for (file, output) in batch.iter().zip(outputs) {
+            let output = output?;
+            match &input.out_dir {
+                Some(dir) => {
+                    let target = out_path(dir, file)?;
+                    fs::write(&target, &output)
+                        .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                }
+                None => out.write_all(&output)?,
+            }
+        }
+    }
+    progress.finish_and_clear();
     out.flush()?;
+    Ok(())
+}
+
+/// Records read and processed at once; memory stays bounded by this many pages.
+const RECORDS_PER_BATCH: usize = 1024;
+
+/// Streams JSONL pages: records are read in bounded batches, processed in parallel and written
+/// in input order.
+fn for_each_record(
+    input: &PageInput,
+    with_lines: bool,
+    opts: &CleanOptions,
+    labeler: &Labeler,
+) -> Result<()> {
+    if input.out_dir.is_some() {
+        bail!("--out-dir does not go with --jsonl: records are written to standard output");
+    }
+    let fields = jsonl::Fields {
+        text: input.text_field.clone(),
+        clean: input.clean_field.clone(),
+        ..jsonl::Fields::default()
+    };
+    let skip = input.on_error == "skip";
+    let pool = input.pool()?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut skipped = 0u64;
+    for file in input.files() {
+        let name = file.display().to_string();
+        let reader: Box<dyn BufRead> = if name == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(BufReader::new(
+                fs::File::open(&file).map_err(|e| chaff::Error::io(&name, e))?,
+            ))
+        };
+        let size = fs::metadata(&file)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        let progress = input.progress(size);
+        let mut lines = reader.split(b'\n');
+        let mut record_no = 0usize;
+        loop {
+            let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(RECORDS_PER_BATCH);
+            for line in lines.by_ref() {
+                let line = line.map_err(|e| chaff::Error::io(&name, e))?;
+                record_no += 1;
+                progress.inc(line.len() as u64 + 1);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                batch.push((record_no, line));
+                if batch.len() == RECORDS_PER_BATCH {
+                    break;
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let results: Vec<Result<String, String>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|(_, bytes)| {
+                        let line = std::str::from_utf8(bytes).map_err(|e| {
+                            format!("invalid UTF-8 at byte {} of the record", e.valid_up_to())
+                        })?;
+                        let record = jsonl::parse_record(line.trim_end_matches('\r'), &fields)?;
+                        Ok(jsonl::process(record, labeler, opts, &fields, with_lines))
+                    })
+                    .collect()
+            });
+            for ((no, _), result) in batch.iter().zip(results) {
+                match result {
+                    Ok(json) => {
+                        out.write_all(json.as_bytes())?;
+                        out.write_all(b"\n")?;
+                    }
+                    Err(message) if skip => {
+                        skipped += 1;
+                        progress.suspend(|| {
+                            eprintln!("chaff: {name}: record {no}: {message} (skipped)")
+                        });
+                    }
+                    Err(message) => bail!("{name}: record {no}: {message}"),
+                }
+            }
+        }
+        progress.finish_and_clear();
+    }
+    out.flush()?;
+    if skipped > 0 {
+        eprintln!("chaff: skipped {skipped} malformed record(s)");
+    }
     Ok(())
 }
 
@@ -234,7 +406,10 @@ impl From<&LineLabel> for Probabilities {
 
 fn run_label(args: LabelArgs) -> Result<()> {
     let labeler = load_labeler(&args.input.model)?;
-    for_each_page(&args.input, |_, lines, out| {
+    if args.input.jsonl {
+        return for_each_record(&args.input, true, &CleanOptions::new(), &labeler);
+    }
+    for_each_page(&args.input, |lines, out| {
         let (labels, page): (Vec<LineLabel>, PageLanguage) = labeler.label_with_language(lines);
         for (line, label) in lines.iter().zip(&labels) {
             if args.json {
@@ -264,7 +439,10 @@ fn run_clean(args: CleanArgs) -> Result<()> {
         }
         opts = opts.lang(lang.clone());
     }
-    for_each_page(&args.input, |_, lines, out| {
+    if args.input.jsonl {
+        return for_each_record(&args.input, false, &opts, &labeler);
+    }
+    for_each_page(&args.input, |lines, out| {
         let labels = labeler.label(lines);
         for line in kept_lines(lines, &labels, &opts) {
             out.write_all(line.as_bytes())?;

@@ -346,3 +346,110 @@ fn eval_prints_the_figures() {
         assert!(out.contains(needle), "{needle} missing in\n{out}");
     }
 }
+
+fn seed_jsonl(records: &[(&str, bool)]) -> String {
+    let text = fs::read_to_string(data("seed.txt")).unwrap();
+    records
+        .iter()
+        .map(|(id, ok)| {
+            if *ok {
+                serde_json::json!({ "id": id, "source": { "site": "daum" }, "body": text })
+                    .to_string()
+            } else {
+                format!("{{\"id\": \"{id}\", broken")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn jsonl_streams_pages_in_order_with_fields_passed_through() {
+    let input = seed_jsonl(&[("a", true), ("b", true), ("c", true)]);
+    let out = stdout_of(
+        chaff()
+            .args(["clean", "--jsonl", "--text-field", "body", "--threads", "2"])
+            .write_stdin(input.clone()),
+    );
+    let plain = stdout_of(chaff().arg("clean").arg(data("seed.txt")));
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3);
+    for (row, id) in rows.iter().zip(["a", "b", "c"]) {
+        assert_eq!(row["id"], id);
+        assert_eq!(row["source"]["site"], "daum");
+        assert_eq!(format!("{}\n", row["clean"].as_str().unwrap()), plain);
+    }
+    // Input fields come back byte for byte and in order, the result after them.
+    let first_in = input.lines().next().unwrap();
+    let first_out = out.lines().next().unwrap();
+    assert!(first_out.starts_with(&first_in[..first_in.len() - 1]));
+}
+
+#[test]
+fn jsonl_label_adds_per_line_labels() {
+    let out = stdout_of(
+        chaff()
+            .args(["label", "--jsonl", "--text-field", "body"])
+            .write_stdin(seed_jsonl(&[("a", true)])),
+    );
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let lines = row["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 30);
+    assert_eq!(lines[19]["class"], "copyright");
+    assert_eq!(lines[19]["lang"], "kor");
+}
+
+#[test]
+fn jsonl_malformed_records_stop_or_are_skipped_and_counted() {
+    let input = seed_jsonl(&[("a", true), ("b", false), ("c", true)]);
+    chaff()
+        .args(["clean", "--jsonl", "--text-field", "body"])
+        .write_stdin(input.clone())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("-: record 2: not a JSON object"));
+    let assert = chaff()
+        .args([
+            "clean",
+            "--jsonl",
+            "--text-field",
+            "body",
+            "--on-error",
+            "skip",
+        ])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("skipped 1 malformed record"));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].to_string())
+        .collect();
+    assert_eq!(ids, vec!["\"a\"", "\"c\""]);
+    chaff()
+        .args(["clean", "--jsonl"])
+        .write_stdin("{\"id\": 1}\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("record 1: no \"text\" field"));
+}
+
+#[test]
+fn one_thread_and_many_give_the_same_output() {
+    let dir = TempDir::new().unwrap();
+    let mut files = Vec::new();
+    for i in 0..5 {
+        let f = dir.path().join(format!("p{i}.txt"));
+        fs::copy(data("seed.txt"), &f).unwrap();
+        files.push(f);
+    }
+    let one = stdout_of(chaff().args(["label", "--threads", "1"]).args(&files));
+    let two = stdout_of(chaff().args(["label", "--threads", "2"]).args(&files));
+    assert_eq!(one, two);
+    assert_eq!(one.lines().count(), 150);
+}
