@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use crate::language::{LetterCounts, PageLanguage};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 3;
+pub const FEATURE_VERSION: u32 = 4;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -75,7 +75,7 @@ const N_LINE: usize = LINE_FEATURES.len();
 const HEADLINE_LIKE: usize = 40;
 
 /// Names of the page features, in layout order.
-pub const PAGE_FEATURES: [&str; 36] = [
+pub const PAGE_FEATURES: [&str; 37] = [
     "relative_position",
     "lines_from_start",
     "lines_to_end",
@@ -112,6 +112,7 @@ pub const PAGE_FEATURES: [&str; 36] = [
     "headline_like_near",
     "headline_like_run",
     "before_headline",
+    "lead_overlap",
 ];
 const N_PAGE: usize = PAGE_FEATURES.len();
 
@@ -216,6 +217,7 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
 
 struct PageContext {
     n: usize,
+    lead_overlap: Vec<f32>,
     headline: Option<usize>,
     headline_like: Vec<bool>,
     prose_lines: Vec<usize>,
@@ -264,8 +266,10 @@ impl PageContext {
                 .rev()
                 .find(|&j| headline_like[j])
         });
+        let lead_overlap = lead_overlap(lines, &prose_lines);
         PageContext {
             n: lines.len(),
+            lead_overlap,
             headline,
             headline_like,
             prose_lines,
@@ -381,6 +385,7 @@ impl PageContext {
         } else {
             0.0
         };
+        p[36] = self.lead_overlap[i];
     }
 }
 
@@ -609,6 +614,62 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
         && letters >= 8) as u8 as f32;
     f[41] = is_name_like(&words, &counts) as u8 as f32;
     f
+}
+
+/// Content tokens of a line, hashed: lower-cased Latin words of three letters or more, and
+/// Hangul syllable pairs (which survive Korean particles and endings).
+fn content_tokens(line: &str) -> Vec<u32> {
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    for w in line.split_whitespace() {
+        normalize_word(w, &mut word);
+        let hangul: Vec<char> = word
+            .chars()
+            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+            .collect();
+        if hangul.len() >= 2 {
+            let mut buf = [0u8; 8];
+            for pair in hangul.windows(2) {
+                let a = pair[0].encode_utf8(&mut buf[..4]).len();
+                let b = pair[1].encode_utf8(&mut buf[a..]).len();
+                tokens.push(fnv1a(b't', &buf[..a + b]));
+            }
+        } else if word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            tokens.push(fnv1a(b't', word.as_bytes()));
+        }
+    }
+    tokens.sort_unstable();
+    tokens.dedup();
+    tokens
+}
+
+/// How much of each line's wording the article's lead (its first prose lines) shares: high for
+/// the page's own headline and deck, low for other articles' headlines.
+fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
+    let lead: Vec<usize> = prose_lines.iter().copied().take(3).collect();
+    let lead_tokens: Vec<(usize, Vec<u32>)> = lead
+        .iter()
+        .map(|&i| (i, content_tokens(lines[i].as_ref())))
+        .collect();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let tokens = content_tokens(line.as_ref());
+            if tokens.is_empty() {
+                return 0.0;
+            }
+            let shared = tokens
+                .iter()
+                .filter(|t| {
+                    lead_tokens
+                        .iter()
+                        .any(|(j, lt)| *j != i && lt.binary_search(t).is_ok())
+                })
+                .count();
+            shared as f32 / tokens.len() as f32
+        })
+        .collect()
 }
 
 /// A person's name standing alone: two to four capitalized Latin words, or a Hangul word of two

@@ -141,7 +141,7 @@ struct TrainArgs {
     #[arg(long, default_value_t = 1.0)]
     alpha: f32,
     /// Iteration cap of the optimizer.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 50)]
     max_iterations: u64,
     /// Weight of class transitions in decoding.
     #[arg(long, default_value_t = 0.6)]

@@ -7,6 +7,7 @@ use linfa::prelude::*;
 use linfa::ParamGuard;
 use linfa_logistic::MultiLogisticRegression;
 use std::ops::Range;
+use std::thread;
 
 use ndarray::{s, Array1, Array2, ArrayView1, Axis};
 
@@ -44,7 +45,7 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams(ValidTrainParams {
             alpha: 1.0,
-            max_iterations: 100,
+            max_iterations: 50,
             transition_weight: 0.6,
             seed: 0,
         })
@@ -160,8 +161,7 @@ impl ValidTrainParams {
         // Stage one: two scorers on disjoint halves of the layouts, so that each page gets
         // first-stage probabilities from a scorer that never saw its layout.
         let folds = fold_of_pages(pages);
-        let mut line_scorers = Vec::new();
-        for fold in 0..2 {
+        let fit_half = |fold: usize| -> Result<Option<Linear>> {
             let rows: Vec<usize> = set
                 .pages
                 .iter()
@@ -170,10 +170,26 @@ impl ValidTrainParams {
                 .flat_map(|(r, _)| r.clone())
                 .collect();
             let targets = set.targets.select(Axis(0), &rows);
-            if targets.iter().any(|&c| c != targets[0]) {
-                let records = set.records.select(Axis(0), &rows);
-                line_scorers.push(fit_linear!(self, f32, records, targets));
+            if targets.iter().all(|&c| c == targets[0]) {
+                return Ok(None);
             }
+            let records = set.records.select(Axis(0), &rows);
+            Ok(Some(fit_linear!(self, f32, records, targets)))
+        };
+        // The halves are independent: fit them side by side when there are cores to spare.
+        let halves: Vec<Result<Option<Linear>>> =
+            if thread::available_parallelism().map_or(1, |n| n.get()) > 1 {
+                thread::scope(|scope| {
+                    let other = scope.spawn(|| fit_half(1));
+                    let first = fit_half(0);
+                    vec![first, other.join().expect("training thread does not panic")]
+                })
+            } else {
+                vec![fit_half(0), fit_half(1)]
+            };
+        let mut line_scorers = Vec::new();
+        for half in halves {
+            line_scorers.extend(half?);
         }
         if line_scorers.len() < 2 {
             // Too few layouts (or classes) to split: one scorer on everything.
