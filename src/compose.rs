@@ -280,6 +280,8 @@ pub struct ComposeParams {
     pub inline_credit: f64,
     /// Chance of a page that starts at the headline, without the site's header.
     pub no_header: f64,
+    /// Chance of a page that is only the article (headline, story, maybe a copyright line).
+    pub bare: f64,
 }
 
 impl Default for ComposeParams {
@@ -293,6 +295,7 @@ impl Default for ComposeParams {
             headline_in_related: 0.12,
             inline_credit: 0.2,
             no_header: 0.15,
+            bare: 0.06,
         }
     }
 }
@@ -587,7 +590,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
     }
 
-    fn story(&mut self, inline_related: Option<&RelatedBlock>) {
+    fn story(&mut self, inline_related: Option<&RelatedBlock>, ad_chance: f64) {
         let story = self.article.story.clone();
         let last_paragraph = story
             .iter()
@@ -609,9 +612,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                     }
                     self.push(Class::Body, text);
                     if i + 1 < story.len() {
-                        if self.rng.gen_bool(self.params.ad_between_paragraphs)
-                            && !self.layout.in_article.is_empty()
-                        {
+                        if self.rng.gen_bool(ad_chance) && !self.layout.in_article.is_empty() {
                             let ads = self.layout.in_article.clone();
                             self.one_of(&ads, Class::Chrome);
                         } else if let Some(block) = inline_related {
@@ -642,6 +643,9 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     }
 
     fn compose(&mut self) -> Vec<LabeledLine> {
+        if self.rng.gen_bool(self.params.bare) {
+            return self.compose_bare();
+        }
         let layout = self.layout;
         let byline_at = layout
             .byline_at
@@ -688,7 +692,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         if byline_at == "top" && !byline_first {
             self.one_of(&bylines, Class::Byline);
         }
-        self.story(inline_related.as_ref());
+        self.story(inline_related.as_ref(), self.params.ad_between_paragraphs);
         if byline_at == "bottom" {
             self.one_of(&bylines, Class::Byline);
         }
@@ -721,6 +725,23 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             self.chrome_block(&layout.bottom);
             self.one_of(&layout.footer_copyright, Class::Copyright);
         }
+        self.labeled_lines()
+    }
+
+    /// A page that is (nearly) only the article: what users pass after another extractor, or
+    /// when a scraper caught the article element alone.
+    fn compose_bare(&mut self) -> Vec<LabeledLine> {
+        let headline = self.article.headline.clone();
+        self.push(Class::Body, headline);
+        self.story(None, 0.0);
+        if self.rng.gen_bool(0.5) {
+            let copyright = self.layout.copyright.clone();
+            self.one_of(&copyright, Class::Copyright);
+        }
+        self.labeled_lines()
+    }
+
+    fn labeled_lines(&self) -> Vec<LabeledLine> {
         let texts: Vec<&str> = self.out.iter().map(|(_, t)| t.as_str()).collect();
         let page_lang = PageLanguage::estimate(&texts);
         self.out
@@ -807,6 +828,7 @@ count = [2, 2]
             truncate: 0.0,
             headline_in_related: 0.0,
             no_header: 0.0,
+            bare: 0.0,
             ..ComposeParams::default()
         };
         let a = compose(&[layout()], &articles, &params).unwrap();
