@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use crate::language::{LetterCounts, PageLanguage};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 4;
+pub const FEATURE_VERSION: u32 = 5;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -91,8 +91,8 @@ pub const PAGE_FEATURES: [&str; 37] = [
     "repeats",
     "page_language",
     "undetermined_language",
-    "korean_on_latin_page",
-    "latin_on_korean_page",
+    "korean_off_page_language",
+    "other_off_page_language",
     "prose_next_1",
     "prose_next_2",
     "prose_next_3_4",
@@ -185,7 +185,7 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
         return out;
     }
     let line_rows: Vec<[f32; N_LINE]> = lines.iter().map(|l| line_features(l.as_ref())).collect();
-    let context = PageContext::new(lines, &line_rows, langs, page.main);
+    let context = PageContext::new(lines, &line_rows, langs, page);
     let prose = LINE_FEATURES
         .iter()
         .position(|&f| f == "prose")
@@ -232,7 +232,7 @@ impl PageContext {
         lines: &[S],
         rows: &[[f32; N_LINE]],
         langs: &[&str],
-        main_lang: &str,
+        page: &PageLanguage,
     ) -> PageContext {
         let prose_idx = LINE_FEATURES
             .iter()
@@ -245,7 +245,9 @@ impl PageContext {
         // The article is written in the page's main language: prose in another language
         // (a portal's promo text around a foreign-language article) is no anchor.
         let prose_lines: Vec<usize> = (0..lines.len())
-            .filter(|&i| rows[i][prose_idx] > 0.5 && (langs[i] == main_lang || main_lang == "und"))
+            .filter(|&i| {
+                rows[i][prose_idx] > 0.5 && (page.is_page_language(langs[i]) || page.main == "und")
+            })
             .collect();
         let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
         for l in lines {
@@ -339,10 +341,10 @@ impl PageContext {
         p[10] = self.lens[i] / self.longest;
         p[11] = (self.lens[i] / self.prose_median.max(1.0)).min(2.0);
         p[12] = ((self.repeats[i] - 1) as f32).ln_1p() / 2.0;
-        p[13] = (lang == page.main) as u8 as f32;
+        p[13] = page.is_page_language(lang) as u8 as f32;
         p[14] = (lang == "und") as u8 as f32;
-        p[15] = (lang == "kor" && page.main != "kor") as u8 as f32;
-        p[16] = (lang != "kor" && lang != "und" && page.main == "kor") as u8 as f32;
+        p[15] = (lang == "kor" && !page.is_page_language("kor")) as u8 as f32;
+        p[16] = (lang != "kor" && lang != "und" && !page.is_page_language(lang)) as u8 as f32;
         p[24] = (i == 0) as u8 as f32;
         p[25] = (i + 1 == n) as u8 as f32;
         // Lists are runs of lines of like length and like start.

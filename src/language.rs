@@ -154,6 +154,9 @@ pub struct PageLanguage {
     pub han: &'static str,
     /// The dominant language of the page as a whole.
     pub main: &'static str,
+    /// A second language holding a good share of the page's running text (a bilingual page),
+    /// or `und`.
+    pub second: &'static str,
 }
 
 impl Default for PageLanguage {
@@ -162,6 +165,7 @@ impl Default for PageLanguage {
             latin: "eng",
             han: "cmn",
             main: "und",
+            second: "und",
         }
     }
 }
@@ -193,9 +197,26 @@ impl PageLanguage {
     pub fn estimate<S: AsRef<str>>(lines: &[S]) -> PageLanguage {
         let mut totals = LetterCounts::default();
         let mut sample = String::new();
+        // Lines of running text per script: what the article is written in, whatever the
+        // letter counts of menus say.
+        let mut text_lines: Vec<(Script, u32)> = Vec::new();
         for line in lines {
             let line = line.as_ref();
             let counts = LetterCounts::of(line);
+            if let Some(script) = counts.dominant() {
+                let letters = match script {
+                    Script::Latin => counts.latin / 3,
+                    Script::Hangul => counts.hangul,
+                    Script::Han | Script::Kana => counts.han + counts.kana,
+                    _ => counts.total() / 2,
+                };
+                if letters >= 20 {
+                    match text_lines.iter_mut().find(|(s, _)| *s == script) {
+                        Some((_, n)) => *n += 1,
+                        None => text_lines.push((script, 1)),
+                    }
+                }
+            }
             totals.hangul += counts.hangul;
             totals.latin += counts.latin;
             totals.han += counts.han;
@@ -223,11 +244,29 @@ impl PageLanguage {
             latin,
             han,
             main: "und",
+            second: "und",
         };
-        page.main = totals
-            .dominant()
-            .map_or("und", |script| page.script_language(script));
+        text_lines.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        match text_lines.as_slice() {
+            [] => {
+                page.main = totals
+                    .dominant()
+                    .map_or("und", |script| page.script_language(script));
+            }
+            [(main, _)] => page.main = page.script_language(*main),
+            [(main, n), (second, m), ..] => {
+                page.main = page.script_language(*main);
+                if *m >= 2 && *m * 10 >= *n * 3 {
+                    page.second = page.script_language(*second);
+                }
+            }
+        }
         page
+    }
+
+    /// Whether `lang` is one the page's running text is written in.
+    pub fn is_page_language(&self, lang: &str) -> bool {
+        lang == self.main || (lang == self.second && lang != "und")
     }
 
     /// The language a script stands for on this page.
@@ -444,6 +483,30 @@ mod tests {
         let page = PageLanguage::estimate(&lines);
         assert_eq!(page.latin, "swe");
         assert_eq!(page.main, "swe");
+    }
+
+    #[test]
+    fn bilingual_page_has_two_page_languages() {
+        let lines = [
+            "Seoul Metropolitan Library will keep three reading rooms open until 2 a.m. next week.",
+            "서울도서관은 기말고사를 준비하는 학생들을 위해 다음 주부터 열람실 세 곳을 새벽 2시까지 운영한다.",
+            "The extended hours will run for four weeks, and seats can be reserved in advance.",
+            "연장 운영은 4주간 이어지며, 좌석은 도서관 모바일 앱을 통해 이틀 전부터 예약할 수 있다.",
+            "메뉴",
+        ];
+        let page = PageLanguage::estimate(&lines);
+        assert_eq!((page.main, page.second), ("eng", "kor"));
+        assert!(page.is_page_language("kor") && !page.is_page_language("jpn"));
+        // A Korean portal's menu around one English article is not a bilingual page.
+        let wrapped = [
+            "뉴스",
+            "로그인",
+            lines[0],
+            lines[2],
+            "이 글자크기로 변경됩니다.",
+        ];
+        let page = PageLanguage::estimate(&wrapped);
+        assert_eq!((page.main, page.second), ("eng", "und"));
     }
 
     #[test]

@@ -124,6 +124,10 @@ struct CleanArgs {
     /// Keep only body lines in this language (ISO 639-3, e.g. eng, kor).
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// Split each page's body lines by language: with --out-dir DIR, page `p.txt` becomes
+    /// `DIR/p.eng.txt`, `DIR/p.kor.txt`, ... (one file per language present).
+    #[arg(long, requires = "out_dir", conflicts_with_all = ["lang", "jsonl"])]
+    split_languages: bool,
 }
 
 #[derive(Args)]
@@ -442,6 +446,9 @@ fn run_clean(args: CleanArgs) -> Result<()> {
     if args.input.jsonl {
         return for_each_record(&args.input, false, &opts, &labeler);
     }
+    if args.split_languages {
+        return split_languages(&args.input, &labeler);
+    }
     for_each_page(&args.input, |lines, out| {
         let labels = labeler.label(lines);
         for line in kept_lines(lines, &labels, &opts) {
@@ -450,6 +457,39 @@ fn run_clean(args: CleanArgs) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Writes each page's body lines into one file per language under `--out-dir`.
+fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
+    let dir = input.out_dir.as_ref().expect("clap requires --out-dir");
+    fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    for file in input.files() {
+        out_path(dir, &file)?;
+        let bytes = read_input(&file)?;
+        let page = text::decode(&bytes, &file.display().to_string())?;
+        let lines = text::page_lines(page);
+        let labels = labeler.label(&lines);
+        let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
+        for (line, label) in lines.iter().zip(&labels) {
+            if label.class == Class::Body {
+                let out = by_lang.entry(label.lang).or_default();
+                out.extend_from_slice(line.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        let stem = file
+            .file_stem()
+            .map_or_else(Default::default, |s| s.to_string_lossy());
+        let ext = file
+            .extension()
+            .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
+        for (lang, text) in by_lang {
+            let target = dir.join(format!("{stem}.{lang}{ext}"));
+            fs::write(&target, text)
+                .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+        }
+    }
+    Ok(())
 }
 
 fn run_train(args: TrainArgs) -> Result<()> {

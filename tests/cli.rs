@@ -453,3 +453,40 @@ fn one_thread_and_many_give_the_same_output() {
     assert_eq!(one, two);
     assert_eq!(one.lines().count(), 150);
 }
+
+#[test]
+fn split_languages_writes_one_file_per_language() {
+    let dir = TempDir::new().unwrap();
+    chaff()
+        .args(["clean", "--split-languages", "--out-dir"])
+        .arg(dir.path())
+        .arg(data("bilingual.txt"))
+        .assert()
+        .success();
+    let input = fs::read_to_string(data("bilingual.txt")).unwrap();
+    let eng = fs::read_to_string(dir.path().join("bilingual.eng.txt")).unwrap();
+    let kor = fs::read_to_string(dir.path().join("bilingual.kor.txt")).unwrap();
+    // Alternating paragraphs: the English ones in one file, the Korean ones in the other,
+    // each line as given and in page order.
+    assert!(eng.lines().count() >= 4, "{eng}");
+    assert!(kor.lines().count() >= 4, "{kor}");
+    for (text, hangul) in [(&eng, false), (&kor, true)] {
+        let mut last = 0;
+        for line in text.lines() {
+            let at = input.find(line).expect("line comes from the input");
+            assert!(at >= last, "order kept");
+            last = at;
+            assert_eq!(
+                line.chars().any(|c| ('가'..='힣').contains(&c)),
+                hangul,
+                "{line}"
+            );
+        }
+    }
+    chaff()
+        .args(["clean", "--split-languages"])
+        .arg(data("bilingual.txt"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--out-dir"));
+}
