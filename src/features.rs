@@ -16,10 +16,14 @@
 
 use std::collections::HashMap;
 
-use crate::language::{LetterCounts, PageLanguage};
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
+use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 5;
+pub const FEATURE_VERSION: u32 = 6;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -175,6 +179,17 @@ impl PageFeatures {
 
 /// Extracts the features of a page's lines; `langs` holds each line's language code.
 pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) -> PageFeatures {
+    let counts: Vec<LetterCounts> = lines.iter().map(|l| LetterCounts::of(l.as_ref())).collect();
+    extract_with_counts(lines, page, langs, &counts)
+}
+
+/// [`extract`] with each line's letter counts already known (from [`PageLanguage::analyze`]).
+pub fn extract_with_counts<S: AsRef<str>>(
+    lines: &[S],
+    page: &PageLanguage,
+    langs: &[&str],
+    counts: &[LetterCounts],
+) -> PageFeatures {
     let n = lines.len();
     let mut out = PageFeatures {
         dense: vec![0.0; n * DENSE_DIM],
@@ -184,7 +199,11 @@ pub fn extract<S: AsRef<str>>(lines: &[S], page: &PageLanguage, langs: &[&str]) 
     if n == 0 {
         return out;
     }
-    let line_rows: Vec<[f32; N_LINE]> = lines.iter().map(|l| line_features(l.as_ref())).collect();
+    let line_rows: Vec<[f32; N_LINE]> = lines
+        .iter()
+        .zip(counts)
+        .map(|(l, c)| line_features_with_counts(l.as_ref(), c))
+        .collect();
     let context = PageContext::new(lines, &line_rows, langs, page);
     let prose = LINE_FEATURES
         .iter()
@@ -403,10 +422,13 @@ const QUOTES: &[char] = &['"', '\'', '“', '”', '‘', '’', '」', '』', '
 
 /// Computes the line features of one line.
 pub fn line_features(line: &str) -> [f32; N_LINE] {
+    line_features_with_counts(line, &LetterCounts::of(line))
+}
+
+/// [`line_features`] with the line's letter counts already known.
+pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_LINE] {
     let mut f = [0.0f32; N_LINE];
     let trimmed = line.trim();
-    let lower = trimmed.to_lowercase();
-    let counts = LetterCounts::of(trimmed);
     let mut chars = 0u32;
     let mut digits = 0u32;
     let mut punct = 0u32;
@@ -429,7 +451,7 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
             digits += 1;
         } else if c.is_ascii_uppercase() {
             upper += 1;
-        } else if !c.is_alphanumeric() {
+        } else if c.is_ascii_punctuation() || (!c.is_ascii() && script_of(c) == Script::Neutral) {
             punct += 1;
             if matches!(c, '|' | '·' | '/' | '>' | '›' | '»' | '∙' | '•') {
                 separators += 1;
@@ -484,101 +506,23 @@ pub fn line_features(line: &str) -> [f32; N_LINE] {
     f[14] = first.is_ascii_digit() as u8 as f32;
     f[15] = (letters == 0) as u8 as f32;
     f[16] = OPEN_BRACKETS.contains(&first) as u8 as f32;
-    f[17] = (trimmed.contains('©')
-        || trimmed.contains('ⓒ')
-        || lower.contains("(c)")
-        || lower.contains("copyright")) as u8 as f32;
-    f[18] = [
-        "all rights reserved",
-        "rights reserved",
-        "무단",
-        "전재",
-        "재배포",
-        "저작권",
-        "reproduction",
-        "redistribut",
-        "republish",
-        "학습",
-        "without permission",
-    ]
-    .iter()
-    .filter(|k| lower.contains(*k))
-    .count()
-    .min(3) as f32
-        / 3.0;
+    let found = keyword_groups(trimmed);
+    f[17] = found.has(Group::CopyrightMark) as u8 as f32;
+    f[18] = found.rights.min(3) as f32 / 3.0;
     let emails = words
         .iter()
         .filter(|w| w.contains('@') && w.contains('.'))
         .count();
     f[19] = emails.min(2) as f32 / 2.0;
-    f[20] = (lower.contains("http://") || lower.contains("https://") || lower.contains("www."))
-        as u8 as f32;
-    f[21] = [
-        "기자",
-        "특파원",
-        "논설위원",
-        "선임기자",
-        "객원",
-        "칼럼니스트",
-        "reporter",
-        "correspondent",
-        "editor",
-        "staff writer",
-        "columnist",
-        "contributor",
-    ]
-    .iter()
-    .any(|k| lower.contains(k)) as u8 as f32;
-    f[22] = (lower.starts_with("by ") || lower.starts_with("by:") || lower.starts_with("글=")) as u8
-        as f32;
-    f[23] = [
-        "사진=",
-        "사진 =",
-        "사진제공",
-        "제공=",
-        "photo:",
-        "photo by",
-        "photos:",
-        "image:",
-        "credit:",
-        "getty",
-        "courtesy",
-        "file photo",
-        "/ap",
-        "afp",
-        "reuters",
-        "yonhap",
-        "연합뉴스",
-        "뉴스1",
-        "뉴시스",
-        "촬영",
-        "편집",
-        "그래픽=",
-    ]
-    .iter()
-    .any(|k| lower.contains(k)) as u8 as f32;
-    f[24] = has_date(trimmed, &lower) as u8 as f32;
+    f[20] = found.has(Group::Url) as u8 as f32;
+    f[21] = found.has(Group::ReporterTitle) as u8 as f32;
+    f[22] = (starts_with_ignore_ascii_case(trimmed, "by ")
+        || starts_with_ignore_ascii_case(trimmed, "by:")
+        || trimmed.starts_with("글=")) as u8 as f32;
+    f[23] = found.has(Group::Credit) as u8 as f32;
+    f[24] = has_date(trimmed) as u8 as f32;
     f[25] = has_time(trimmed) as u8 as f32;
-    f[26] = [
-        "입력",
-        "수정",
-        "승인",
-        "업데이트",
-        "등록",
-        "발행",
-        "송고",
-        "updated",
-        "published",
-        "posted",
-        "ago",
-        "last modified",
-        "min read",
-        "read time",
-        "views",
-        "조회",
-    ]
-    .iter()
-    .any(|k| lower.contains(k)) as u8 as f32;
+    f[26] = found.has(Group::Timestamp) as u8 as f32;
     f[27] = (1.0 + separators as f32).ln() / 2.0;
     f[28] = (1.0 + sentences as f32).ln() / 2.0;
     f[29] = (n_words == 1) as u8 as f32;
@@ -692,7 +636,7 @@ fn is_name_like(words: &[&str], counts: &LetterCounts) -> bool {
         })
 }
 
-fn has_date(line: &str, lower: &str) -> bool {
+fn has_date(line: &str) -> bool {
     let b = line.as_bytes();
     // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd
     for w in b.windows(7) {
@@ -710,11 +654,158 @@ fn has_date(line: &str, lower: &str) -> bool {
     const MONTHS: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let has_digit = b.iter().any(u8::is_ascii_digit);
-    has_digit
-        && lower
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .any(|w| w.len() >= 3 && MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9)
+    b.iter().any(u8::is_ascii_digit)
+        && line.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            (3..=9).contains(&w.len()) && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
+        })
+}
+
+fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// Keyword groups that mark copyright notices, bylines, credits and timestamps.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    CopyrightMark,
+    Rights,
+    Url,
+    ReporterTitle,
+    Credit,
+    Timestamp,
+}
+
+const KEYWORDS: &[(Group, &[&str])] = &[
+    (Group::CopyrightMark, &["©", "ⓒ", "(c)", "copyright"]),
+    (
+        Group::Rights,
+        &[
+            "all rights reserved",
+            "rights reserved",
+            "무단",
+            "전재",
+            "재배포",
+            "저작권",
+            "reproduction",
+            "redistribut",
+            "republish",
+            "학습",
+            "without permission",
+        ],
+    ),
+    (Group::Url, &["http://", "https://", "www."]),
+    (
+        Group::ReporterTitle,
+        &[
+            "기자",
+            "특파원",
+            "논설위원",
+            "선임기자",
+            "객원",
+            "칼럼니스트",
+            "reporter",
+            "correspondent",
+            "editor",
+            "staff writer",
+            "columnist",
+            "contributor",
+        ],
+    ),
+    (
+        Group::Credit,
+        &[
+            "사진=",
+            "사진 =",
+            "사진제공",
+            "제공=",
+            "photo:",
+            "photo by",
+            "photos:",
+            "image:",
+            "credit:",
+            "getty",
+            "courtesy",
+            "file photo",
+            "/ap",
+            "afp",
+            "reuters",
+            "yonhap",
+            "연합뉴스",
+            "뉴스1",
+            "뉴시스",
+            "촬영",
+            "편집",
+            "그래픽=",
+        ],
+    ),
+    (
+        Group::Timestamp,
+        &[
+            "입력",
+            "수정",
+            "승인",
+            "업데이트",
+            "등록",
+            "발행",
+            "송고",
+            "updated",
+            "published",
+            "posted",
+            "ago",
+            "last modified",
+            "min read",
+            "read time",
+            "views",
+            "조회",
+        ],
+    ),
+];
+
+/// Which keyword groups a line holds, found in one pass.
+struct Found {
+    groups: u8,
+    /// Distinct rights keywords.
+    rights: u32,
+}
+
+impl Found {
+    fn has(&self, g: Group) -> bool {
+        self.groups & (1 << g as u8) != 0
+    }
+}
+
+fn keyword_groups(line: &str) -> Found {
+    static MATCHER: OnceLock<(AhoCorasick, Vec<Group>)> = OnceLock::new();
+    let (ac, groups) = MATCHER.get_or_init(|| {
+        let mut patterns = Vec::new();
+        let mut groups = Vec::new();
+        for (g, words) in KEYWORDS {
+            for w in *words {
+                patterns.push(*w);
+                groups.push(*g);
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&patterns)
+            .expect("keyword patterns build");
+        (ac, groups)
+    });
+    let mut found = Found {
+        groups: 0,
+        rights: 0,
+    };
+    let mut rights_seen = 0u64;
+    for m in ac.find_overlapping_iter(line) {
+        let g = groups[m.pattern().as_usize()];
+        found.groups |= 1 << g as u8;
+        if g == Group::Rights {
+            rights_seen |= 1 << m.pattern().as_usize();
+        }
+    }
+    found.rights = rights_seen.count_ones();
+    found
 }
 
 fn has_time(line: &str) -> bool {
@@ -740,17 +831,34 @@ fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
     (h ^ (h >> HASH_BITS)) & (HASH_DIM as u32 - 1)
 }
 
+/// A letter or digit, decided by script ranges first (cheaper than Unicode tables).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        script_of(c) != Script::Neutral || c.is_alphanumeric()
+    }
+}
+
 /// Words are lower-cased, stripped of surrounding punctuation, digits folded to `0`.
 fn normalize_word(word: &str, out: &mut String) {
     out.clear();
-    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let w = word.trim_matches(|c: char| !is_word_char(c));
     for c in w.chars() {
         if c.is_ascii_digit() {
             if !out.ends_with('0') {
                 out.push('0');
             }
-        } else {
+        } else if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if matches!(
+            script_of(c),
+            Script::Latin | Script::Cyrillic | Script::Other
+        ) {
             out.extend(c.to_lowercase());
+        } else {
+            // Scripts without case: nothing to fold.
+            out.push(c);
         }
     }
 }

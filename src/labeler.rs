@@ -58,12 +58,7 @@ impl Labeler {
         &self,
         lines: &[S],
     ) -> (Vec<LineLabel>, PageLanguage) {
-        let page = PageLanguage::estimate(lines);
-        let langs: Vec<&'static str> = lines
-            .iter()
-            .map(|l| page.line_language(l.as_ref()))
-            .collect();
-        let feats = features::extract(lines, &page, &langs);
+        let (page, langs, feats) = analyze_page(lines);
         let log_probs = self.model.log_probs(&feats);
         let classes = self.model.transitions.viterbi(&log_probs);
         let labels = classes
@@ -78,6 +73,21 @@ impl Labeler {
             .collect();
         (labels, page)
     }
+}
+
+/// Everything labeling computes before scoring, the same at training and labeling time: the
+/// page's language estimate, each line's language, and the line features.
+pub fn analyze_page<S: AsRef<str>>(
+    lines: &[S],
+) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
+    let (page, counts) = PageLanguage::analyze(lines);
+    let langs: Vec<&'static str> = lines
+        .iter()
+        .zip(&counts)
+        .map(|(l, c)| page.language_of(c, l.as_ref()))
+        .collect();
+    let feats = features::extract_with_counts(lines, &page, &langs, &counts);
+    (page, langs, feats)
 }
 
 /// The language segments of a line on a page; see [`PageLanguage::segments`].

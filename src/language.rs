@@ -49,6 +49,12 @@ pub fn script_of(c: char) -> Script {
         }
         '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => Script::Latin,
         '\u{0400}'..='\u{04FF}' => Script::Cyrillic,
+        // Punctuation and symbol blocks common in news text: decided without a table lookup.
+        '\u{00A0}'..='\u{00BF}'
+        | '\u{2000}'..='\u{2BFF}'
+        | '\u{3000}'..='\u{303F}'
+        | '\u{FF00}'..='\u{FF20}'
+        | '\u{FE30}'..='\u{FE4F}' => Script::Neutral,
         c if c.is_alphabetic() => Script::Other,
         _ => Script::Neutral,
     }
@@ -195,6 +201,13 @@ const PAGE_SAMPLE_BYTES: usize = 4096;
 impl PageLanguage {
     /// Estimates the page's languages from all its lines.
     pub fn estimate<S: AsRef<str>>(lines: &[S]) -> PageLanguage {
+        Self::analyze(lines).0
+    }
+
+    /// Estimates the page's languages and returns each line's letter counts too, so that
+    /// later steps need not count again.
+    pub fn analyze<S: AsRef<str>>(lines: &[S]) -> (PageLanguage, Vec<LetterCounts>) {
+        let mut per_line = Vec::with_capacity(lines.len());
         let mut totals = LetterCounts::default();
         let mut sample = String::new();
         // Lines of running text per script: what the article is written in, whatever the
@@ -203,6 +216,7 @@ impl PageLanguage {
         for line in lines {
             let line = line.as_ref();
             let counts = LetterCounts::of(line);
+            per_line.push(counts);
             if let Some(script) = counts.dominant() {
                 let letters = match script {
                     Script::Latin => counts.latin / 3,
@@ -231,7 +245,12 @@ impl PageLanguage {
                 sample.push('\n');
             }
         }
-        let latin = if sample.is_empty() || reads_as_english(&sample) {
+        // Latin text on a page written in another script is taken as English (brand names,
+        // terms); only Latin-script pages are checked for which Latin language they use.
+        let latin = if sample.is_empty()
+            || totals.dominant() != Some(Script::Latin)
+            || reads_as_english(&sample)
+        {
             "eng"
         } else {
             Detector::with_allowlist(LATIN_LANGS.to_vec())
@@ -261,7 +280,7 @@ impl PageLanguage {
                 }
             }
         }
-        page
+        (page, per_line)
     }
 
     /// Whether `lang` is one the page's running text is written in.
@@ -283,12 +302,17 @@ impl PageLanguage {
 
     /// The language of a line from its letter counts; `text` is consulted only where the
     /// script does not decide by itself.
-    fn language_of(&self, counts: &LetterCounts, text: &str) -> &'static str {
+    pub fn language_of(&self, counts: &LetterCounts, text: &str) -> &'static str {
         match counts.dominant() {
             None => "und",
             Some(Script::Latin) if counts.total() < 2 => "und",
+            // Only running text is checked: short lines (menus, headlines) rarely use the
+            // function words the check looks for.
             Some(Script::Latin)
-                if counts.latin >= 40 && self.latin == "eng" && !reads_as_english(text) =>
+                if counts.latin >= 60
+                    && self.latin == "eng"
+                    && text.split_whitespace().nth(11).is_some()
+                    && !reads_as_english(text) =>
             {
                 Detector::with_allowlist(LATIN_LANGS.to_vec())
                     .detect(text)
@@ -429,15 +453,16 @@ pub fn reads_as_english(text: &str) -> bool {
     let mut words = 0u32;
     let mut function = 0u32;
     for w in text
-        .split(|c: char| !c.is_alphabetic())
+        .split(|c: char| script_of(c) == Script::Neutral)
         .filter(|w| !w.is_empty())
     {
         words += 1;
-        if w.len() <= 4 {
-            let lower = w.to_ascii_lowercase();
-            if ENGLISH_FUNCTION_WORDS.contains(&lower.as_str()) {
-                function += 1;
-            }
+        if w.len() <= 4
+            && ENGLISH_FUNCTION_WORDS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(w))
+        {
+            function += 1;
         }
     }
     words > 0 && function * 10 >= words

@@ -16,7 +16,7 @@ use crate::decode::Transitions;
 use crate::error::{Error, Result};
 use crate::features::{self, CONTEXT_DIM, DENSE_DIM, DIM};
 use crate::labeled::LabeledPage;
-use crate::language::PageLanguage;
+use crate::labeler::analyze_page;
 use crate::model::{Linear, Model, TrainingSummary};
 
 const K: usize = Class::COUNT;
@@ -123,10 +123,7 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let mut ranges = Vec::with_capacity(pages.len());
     let mut row = 0;
     for page in pages {
-        let texts = page.texts();
-        let lang = PageLanguage::estimate(&texts);
-        let langs: Vec<&str> = texts.iter().map(|t| lang.line_language(t)).collect();
-        let feats = features::extract(&texts, &lang, &langs);
+        let (_, _, feats) = analyze_page(&page.texts());
         let start = row;
         for (i, line) in page.lines.iter().enumerate() {
             let mut r = records.row_mut(row);
