@@ -558,7 +558,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
         && f[24] == 0.0
         && f[17] == 0.0
         && letters >= 8) as u8 as f32;
-    f[41] = is_name_like(&words, &counts) as u8 as f32;
+    f[41] = is_name_like(&words, counts) as u8 as f32;
     f
 }
 
