@@ -430,6 +430,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             .unwrap_or_else(|| "example.com".to_string());
         let mut others = others.to_vec();
         others.shuffle(rng);
+        // Related boxes favour the same section: their headlines share the story's words,
+        // as on real sites. `pop` takes from the end, so those go last.
+        if rng.gen_bool(0.6) {
+            others.sort_by_key(|a| a.section == article.section);
+        }
         PageComposer {
             layout,
             article,
@@ -837,10 +842,10 @@ count = [2, 2]
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.lines, y.lines);
         }
-        let page = &a[0];
+        // Every kind of line shows up on some page, with the class its block gives it.
         let class_of = |prefix: &str| {
-            page.lines
-                .iter()
+            a.iter()
+                .flat_map(|p| &p.lines)
                 .find(|l| l.text.starts_with(prefix))
                 .map(|l| l.class)
         };
@@ -854,7 +859,10 @@ count = [2, 2]
         assert_eq!(class_of("ⓒ 테스트일보"), Some(Class::Copyright));
         assert_eq!(class_of("관련기사"), Some(Class::Related));
         assert_eq!(class_of("▶ "), Some(Class::Related));
-        assert!(page.lines.iter().all(|l| !l.text.contains('{')));
+        assert!(a
+            .iter()
+            .flat_map(|p| &p.lines)
+            .all(|l| !l.text.contains('{')));
     }
 
     #[test]

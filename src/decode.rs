@@ -21,12 +21,20 @@ pub struct Transitions {
 
 impl Transitions {
     /// Estimates transitions from gold class sequences, with add-one smoothing.
+    ///
+    /// Scores are log P(b | a) − log P(b): the per-line scores are class posteriors that
+    /// already hold the class priors, so the transitions add only what a neighbour says
+    /// beyond them (otherwise rare classes such as bylines are penalized twice).
     pub fn estimate<'a>(pages: impl IntoIterator<Item = &'a [Class]>, weight: f32) -> Transitions {
         let mut start = [1.0f32; K];
         let mut next = [[1.0f32; K]; K];
+        let mut prior = [1.0f32; K];
         for classes in pages {
             if let Some(first) = classes.first() {
                 start[first.index()] += 1.0;
+            }
+            for c in classes {
+                prior[c.index()] += 1.0;
             }
             for pair in classes.windows(2) {
                 next[pair[0].index()][pair[1].index()] += 1.0;
@@ -36,8 +44,15 @@ impl Transitions {
             let total: f32 = row.iter().sum();
             row.iter_mut().for_each(|v| *v = (*v / total).ln());
         };
+        normalize(&mut prior);
         normalize(&mut start);
         next.iter_mut().for_each(normalize);
+        for b in 0..K {
+            start[b] -= prior[b];
+            for row in next.iter_mut() {
+                row[b] -= prior[b];
+            }
+        }
         Transitions {
             start,
             next,

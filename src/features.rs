@@ -23,7 +23,7 @@ use aho_corasick::AhoCorasick;
 use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 6;
+pub const FEATURE_VERSION: u32 = 7;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -31,7 +31,7 @@ pub const HASH_BITS: u32 = 8;
 pub const HASH_DIM: usize = 1 << HASH_BITS;
 
 /// Names of the line features, in layout order.
-pub const LINE_FEATURES: [&str; 42] = [
+pub const LINE_FEATURES: [&str; 43] = [
     "chars",
     "words",
     "hangul_ratio",
@@ -74,6 +74,7 @@ pub const LINE_FEATURES: [&str; 42] = [
     "counter",
     "headline_like",
     "name_like",
+    "list_heading_words",
 ];
 const N_LINE: usize = LINE_FEATURES.len();
 const HEADLINE_LIKE: usize = 40;
@@ -121,8 +122,8 @@ pub const PAGE_FEATURES: [&str; 37] = [
 const N_PAGE: usize = PAGE_FEATURES.len();
 
 /// The line features also read from neighbouring lines.
-const WINDOW_FEATURES: [usize; 18] = [
-    0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41,
+const WINDOW_FEATURES: [usize; 19] = [
+    0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41, 42,
 ];
 /// Offsets of the neighbouring lines read.
 const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
@@ -559,6 +560,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
         && f[17] == 0.0
         && letters >= 8) as u8 as f32;
     f[41] = is_name_like(&words, counts) as u8 as f32;
+    f[42] = found.has(Group::ListHeading) as u8 as f32;
     f
 }
 
@@ -674,6 +676,7 @@ enum Group {
     ReporterTitle,
     Credit,
     Timestamp,
+    ListHeading,
 }
 
 const KEYWORDS: &[(Group, &[&str])] = &[
@@ -758,6 +761,39 @@ const KEYWORDS: &[(Group, &[&str])] = &[
             "read time",
             "views",
             "조회",
+        ],
+    ),
+    (
+        Group::ListHeading,
+        &[
+            "related",
+            "more from",
+            "more on",
+            "most read",
+            "most popular",
+            "most viewed",
+            "popular",
+            "latest",
+            "trending",
+            "recommended",
+            "you may also",
+            "you might also",
+            "read more",
+            "read next",
+            "also read",
+            "see also",
+            "top stories",
+            "editor's pick",
+            "관련",
+            "많이 본",
+            "인기",
+            "추천",
+            "최신",
+            "주요뉴스",
+            "다른 기사",
+            "함께 보",
+            "헤드라인",
+            "랭킹",
         ],
     ),
 ];

@@ -148,7 +148,7 @@ struct TrainArgs {
     #[arg(long, default_value_t = 50)]
     max_iterations: u64,
     /// Weight of class transitions in decoding.
-    #[arg(long, default_value_t = 0.6)]
+    #[arg(long, default_value_t = 0.3)]
     transition_weight: f32,
 }
 

@@ -46,7 +46,7 @@ impl Default for TrainParams {
         TrainParams(ValidTrainParams {
             alpha: 1.0,
             max_iterations: 50,
-            transition_weight: 0.6,
+            transition_weight: 0.3,
             seed: 0,
         })
     }
