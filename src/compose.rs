@@ -119,6 +119,37 @@ pub struct Layout {
     /// Author biography lines after the story (class byline).
     #[serde(default)]
     pub author_bio: Vec<String>,
+    /// Photo-viewer controls that stand next to pictures (class chrome); when empty, a few
+    /// generic ones in the site's language are used.
+    #[serde(default)]
+    pub photo_controls: Vec<String>,
+}
+
+/// Photo-viewer controls for layouts that name none.
+fn default_photo_controls(chrome_lang: &str) -> &'static [&'static str] {
+    match chrome_lang {
+        "kor" => &[
+            "확대보기",
+            "크게 보기",
+            "사진 크게보기",
+            "이미지 확대",
+            "원본 이미지 보기",
+            "사진 넘기기",
+            "사진 닫기",
+            "이미지 닫기",
+            "갤러리 보기",
+        ],
+        _ => &[
+            "Enlarge",
+            "Expand image",
+            "View gallery",
+            "Open image",
+            "Zoom in",
+            "Close image",
+            "View full size",
+            "Show caption",
+        ],
+    }
 }
 
 /// One line of an article's story.
@@ -287,7 +318,7 @@ pub struct ComposeParams {
 impl Default for ComposeParams {
     fn default() -> Self {
         ComposeParams {
-            pages_per_layout: 8,
+            pages_per_layout: 5,
             seed: 7,
             drop_chrome: 0.2,
             truncate: 0.12,
@@ -633,9 +664,16 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                 StoryLine::Subheading(s) => self.push(Class::Body, s.clone()),
                 StoryLine::ListItem(s) => self.push(Class::Body, format!("{list_marker}{s}")),
                 StoryLine::Caption(c) => {
-                    if self.rng.gen_bool(0.25) && !self.layout.in_article.is_empty() {
-                        let widgets = self.layout.in_article.clone();
-                        self.one_of(&widgets, Class::Chrome);
+                    if self.rng.gen_bool(0.5) {
+                        let controls: Vec<String> = if self.layout.photo_controls.is_empty() {
+                            default_photo_controls(&self.layout.chrome_lang)
+                                .iter()
+                                .map(|c| c.to_string())
+                                .collect()
+                        } else {
+                            self.layout.photo_controls.clone()
+                        };
+                        self.one_of(&controls, Class::Chrome);
                     }
                     self.push(Class::Body, c.clone());
                     if self.rng.gen_bool(0.6) {

@@ -582,8 +582,13 @@ fn content_tokens(line: &str) -> Vec<u32> {
                 let b = pair[1].encode_utf8(&mut buf[a..]).len();
                 tokens.push(fnv1a(b't', &buf[..a + b]));
             }
-        } else if word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            tokens.push(fnv1a(b't', word.as_bytes()));
+        } else {
+            // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
+            let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
+            let stem = &stem[..stem.len().min(5)];
+            if stem.len() >= 3 && stem.iter().all(|b| b.is_ascii_alphanumeric()) {
+                tokens.push(fnv1a(b't', stem));
+            }
         }
     }
     tokens.sort_unstable();

@@ -443,12 +443,13 @@ impl Segment {
 }
 
 /// The most frequent English words: a long line using none of them is not English.
-const ENGLISH_FUNCTION_WORDS: [&str; 24] = [
-    "the", "of", "and", "to", "a", "in", "is", "for", "on", "that", "with", "as", "was", "it",
-    "at", "by", "from", "be", "are", "has", "have", "said", "an", "this",
+const ENGLISH_FUNCTION_WORDS: [&[u8]; 24] = [
+    b"the", b"of", b"and", b"to", b"a", b"in", b"is", b"for", b"on", b"that", b"with", b"as",
+    b"was", b"it", b"at", b"by", b"from", b"be", b"are", b"has", b"have", b"said", b"an", b"this",
 ];
 
 /// Whether Latin text reads like English: enough of its words are English function words.
+/// Stops as soon as the answer is clear, so running English text costs a few words.
 pub fn reads_as_english(text: &str) -> bool {
     let mut words = 0u32;
     let mut function = 0u32;
@@ -457,15 +458,26 @@ pub fn reads_as_english(text: &str) -> bool {
         .filter(|w| !w.is_empty())
     {
         words += 1;
-        if w.len() <= 4
-            && ENGLISH_FUNCTION_WORDS
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(w))
-        {
+        if is_english_function_word(w) {
             function += 1;
+            if function >= 3 && function * 10 >= words {
+                return true;
+            }
         }
     }
     words > 0 && function * 10 >= words
+}
+
+fn is_english_function_word(w: &str) -> bool {
+    let b = w.as_bytes();
+    if b.is_empty() || b.len() > 4 {
+        return false;
+    }
+    let mut lower = [0u8; 4];
+    for (l, c) in lower.iter_mut().zip(b) {
+        *l = c.to_ascii_lowercase();
+    }
+    ENGLISH_FUNCTION_WORDS.contains(&&lower[..b.len()])
 }
 
 #[cfg(test)]

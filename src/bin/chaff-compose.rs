@@ -24,8 +24,8 @@ struct Cli {
     /// Seed of all random choices.
     #[arg(long, default_value_t = 7)]
     seed: u64,
-    /// Pages per layout.
-    #[arg(long, default_value_t = 8)]
+    /// Pages per layout (and per article language the layout carries).
+    #[arg(long, default_value_t = 5)]
     pages_per_layout: usize,
 }
 
