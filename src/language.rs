@@ -83,7 +83,25 @@ impl LetterCounts {
     pub fn of(line: &str) -> LetterCounts {
         let mut counts = LetterCounts::default();
         for word in line.split_whitespace() {
-            if is_address(word) {
+            // One pass over the bytes answers the common case (a plain ASCII word).
+            let mut ascii_letters = 0u32;
+            let mut ascii = true;
+            let mut at = false;
+            for &b in word.as_bytes() {
+                ascii_letters += b.is_ascii_alphabetic() as u32;
+                ascii &= b < 0x80;
+                at |= b == b'@';
+            }
+            let may_be_address = at
+                || matches!(
+                    word.as_bytes()[0],
+                    b'h' | b'w' | b'(' | b'[' | b'<' | b'{' | b'"' | b'\''
+                );
+            if may_be_address && is_address(word) {
+                continue;
+            }
+            if ascii {
+                counts.latin += ascii_letters;
                 continue;
             }
             for c in word.chars() {
@@ -144,10 +162,11 @@ impl LetterCounts {
 
 /// Whether a whitespace-separated word is an e-mail address or a URL, whose letters do not count.
 pub fn is_address(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| "()[]<>{}\"',;".contains(c));
-    if let Some(at) = w.find('@') {
-        return at > 0 && w[at + 1..].contains('.');
+    let b = word.as_bytes();
+    if let Some(at) = b.iter().position(|&c| c == b'@') {
+        return b[..at].iter().any(u8::is_ascii_alphanumeric) && b[at + 1..].contains(&b'.');
     }
+    let w = word.trim_start_matches(['(', '[', '<', '{', '"', '\'']);
     w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
 }
 
@@ -311,6 +330,7 @@ impl PageLanguage {
             Some(Script::Latin)
                 if counts.latin >= 60
                     && self.latin == "eng"
+                    && ends_like_a_sentence(text)
                     && text.split_whitespace().nth(11).is_some()
                     && !reads_as_english(text) =>
             {
@@ -466,6 +486,14 @@ pub fn reads_as_english(text: &str) -> bool {
         }
     }
     words > 0 && function * 10 >= words
+}
+
+/// Running text ends with a sentence mark (before any closing quotes or brackets); menus and
+/// lists of names do not.
+fn ends_like_a_sentence(text: &str) -> bool {
+    text.trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']'])
+        .ends_with(['.', '!', '?', '…'])
 }
 
 fn is_english_function_word(w: &str) -> bool {
