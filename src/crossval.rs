@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::eval::{evaluate, Evaluation};
 use crate::labeled::LabeledPage;
 use crate::labeler::Labeler;
-use crate::train::{fit_timed, ValidTrainParams};
+use crate::train::{fit_timed, with_focus, ValidTrainParams};
 
 /// Pages grouped by layout, layouts in name order.
 pub fn by_layout(pages: &[LabeledPage]) -> BTreeMap<&str, Vec<&LabeledPage>> {
@@ -128,12 +128,14 @@ pub struct FewShotPoint {
     pub train_seconds: f64,
 }
 
-/// For each of `layouts`, trains without it plus its first k pages (k = 0..=max_shots) and
-/// evaluates on its pages after the first `max_shots`, so every k is scored on the same pages.
+/// For each of `layouts`, trains without it plus its first k pages (k = 0..=max_shots), weighed
+/// `focus_weight` times as `chaff train --focus` does, and evaluates on its pages after the first
+/// `max_shots`, so every k is scored on the same pages.
 pub fn few_shot(
     pages: &[LabeledPage],
     layouts: &[String],
     max_shots: usize,
+    focus_weight: usize,
     params: &ValidTrainParams,
     threads: usize,
 ) -> Result<Vec<FewShotPoint>> {
@@ -145,12 +147,13 @@ pub fn few_shot(
         .collect();
     parallel_map(&jobs, threads, |(layout, k)| {
         let own = &groups[layout.as_str()];
-        let mut train: Vec<LabeledPage> = pages
+        let others: Vec<LabeledPage> = pages
             .iter()
             .filter(|p| &p.layout != layout)
             .cloned()
             .collect();
-        train.extend(own[..*k].iter().map(|p| (*p).clone()));
+        let shots: Vec<LabeledPage> = own[..*k].iter().map(|p| (*p).clone()).collect();
+        let train = with_focus(&others, &shots, focus_weight);
         let test: Vec<LabeledPage> = own[max_shots..].iter().map(|p| (*p).clone()).collect();
         let (model, seconds) = fit_timed(params, &train)?;
         let r = evaluate(&Labeler::new(model), &test).report();

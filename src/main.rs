@@ -12,11 +12,11 @@ use linfa::ParamGuard;
 use rayon::prelude::*;
 
 use chaff::clean::{kept_lines, CleanOptions};
-use chaff::crossval::{by_layout, few_shot, leave_one_layout_out};
+use chaff::crossval::{by_layout, few_shot, leave_one_layout_out, FewShotPoint, FoldResult};
 use chaff::eval::{evaluate, Evaluation};
 use chaff::labeled::{self, read_corpus};
 use chaff::language::PageLanguage;
-use chaff::train::{fit_timed, TrainParams};
+use chaff::train::{fit_timed, with_focus, TrainParams};
 use chaff::{jsonl, text, Class, Labeler, LineLabel, Model};
 
 /// Separates the editorial text of scraped news pages from their chaff.
@@ -150,6 +150,12 @@ struct TrainArgs {
     /// Weight of class transitions in decoding.
     #[arg(long, default_value_t = 0.3)]
     transition_weight: f32,
+    /// Labeled pages of a new site layout to weigh more than the rest of the corpus.
+    #[arg(long, value_name = "PATH")]
+    focus: Vec<PathBuf>,
+    /// How many times each --focus page counts.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    focus_weight: usize,
 }
 
 #[derive(Args)]
@@ -170,9 +176,13 @@ struct EvalArgs {
     /// in turn and scores the model on it.
     #[arg(long, value_name = "BY", value_parser = ["layout"])]
     cv: Option<String>,
-    /// With --cv layout: also retrain with 0..=K pages of held-out layouts (the few-shot curve).
+    /// Retrain with 0..=K pages of held-out layouts (the few-shot curve); alone, or after
+    /// --cv layout.
     #[arg(long, value_name = "K")]
     few_shot: Option<usize>,
+    /// How many times each of the K pages counts in few-shot retraining (as `train --focus`).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    focus_weight: usize,
     /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
     #[arg(long, value_name = "N", default_value_t = 8)]
     few_shot_layouts: usize,
@@ -499,10 +509,12 @@ fn run_train(args: TrainArgs) -> Result<()> {
         .transition_weight(args.transition_weight)
         .seed(args.seed)
         .check()?;
-    let pages = read_corpus(&args.corpus)?;
-    if pages.is_empty() {
+    let base = read_corpus(&args.corpus)?;
+    let focus = read_corpus(&args.focus)?;
+    if base.is_empty() && focus.is_empty() {
         bail!("no labeled pages (*.tsv) found in the corpus");
     }
+    let pages = with_focus(&base, &focus, args.focus_weight);
     let (model, seconds) = fit_timed(&params, &pages)?;
     model.save(&args.output)?;
     let t = &model.training;
@@ -524,11 +536,8 @@ fn run_eval(args: EvalArgs) -> Result<()> {
     if pages.is_empty() {
         bail!("no labeled pages (*.tsv) found");
     }
-    if args.cv.is_some() {
+    if args.cv.is_some() || args.few_shot.is_some() {
         return run_cross_validation(&args, &pages);
-    }
-    if args.few_shot.is_some() {
-        bail!("--few-shot goes with --cv layout");
     }
     let labeler = load_labeler(&args.model)?;
     let eval: Evaluation = evaluate(&labeler, &pages);
@@ -553,8 +562,13 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let params = TrainParams::default().check()?;
-    let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
-    let pooled = pooled.report();
+    let (folds, pooled) = match args.cv {
+        Some(_) => {
+            let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
+            (folds, Some(pooled.report()))
+        }
+        None => (Vec::new(), None),
+    };
     let few = match args.few_shot {
         Some(k) => {
             let names: Vec<String> = by_layout(pages).keys().map(|s| s.to_string()).collect();
@@ -564,7 +578,7 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
                 .step_by(step)
                 .take(args.few_shot_layouts)
                 .collect();
-            few_shot(pages, &chosen, k, &params, threads)?
+            few_shot(pages, &chosen, k, args.focus_weight, &params, threads)?
         }
         None => Vec::new(),
     };
@@ -573,14 +587,23 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
+    if let Some(pooled) = &pooled {
+        print_folds(&folds, pages.len(), pooled);
+    }
+    if !few.is_empty() {
+        print_few_shot(&few);
+    }
+    Ok(())
+}
+
+fn print_folds(folds: &[FoldResult], pages: usize, pooled: &chaff::eval::Report) {
     println!(
-        "leave-one-layout-out: {} layouts, {} pages",
-        folds.len(),
-        pages.len()
+        "leave-one-layout-out: {} layouts, {pages} pages",
+        folds.len()
     );
     println!();
     println!("layout                        pages  macro-F1  body-F1  exact  train-s");
-    for f in &folds {
+    for f in folds {
         println!(
             "{:<29} {:>5} {:>9.3} {:>8.3} {:>6.2} {:>8.1}",
             f.layout, f.pages, f.macro_f1, f.body_f1, f.exact_page_share, f.train_seconds
@@ -592,31 +615,28 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
     println!();
     println!("all held-out pages pooled:");
     print!("{pooled}");
-    if !few.is_empty() {
-        println!();
+}
+
+fn print_few_shot(few: &[FewShotPoint]) {
+    println!();
+    println!("few-shot: k pages of a held-out layout added to training, scored on its other pages");
+    println!("layout                        k  macro-F1  body-F1  train-s");
+    for p in few {
         println!(
-            "few-shot: k pages of a held-out layout added to training, scored on its other pages"
+            "{:<29} {:>1} {:>9.3} {:>8.3} {:>8.1}",
+            p.layout, p.shots, p.macro_f1, p.body_f1, p.train_seconds
         );
-        println!("layout                        k  macro-F1  body-F1  train-s");
-        for p in &few {
-            println!(
-                "{:<29} {:>1} {:>9.3} {:>8.3} {:>8.1}",
-                p.layout, p.shots, p.macro_f1, p.body_f1, p.train_seconds
-            );
-        }
-        let max_k = few.iter().map(|p| p.shots).max().unwrap_or(0);
-        println!();
-        for k in 0..=max_k {
-            let at: Vec<&chaff::crossval::FewShotPoint> =
-                few.iter().filter(|p| p.shots == k).collect();
-            let n = at.len().max(1) as f64;
-            println!(
-                "k={k}  mean macro-F1 {:.3}  mean body-F1 {:.3}  mean train {:.1}s",
-                at.iter().map(|p| p.macro_f1).sum::<f64>() / n,
-                at.iter().map(|p| p.body_f1).sum::<f64>() / n,
-                at.iter().map(|p| p.train_seconds).sum::<f64>() / n
-            );
-        }
     }
-    Ok(())
+    let max_k = few.iter().map(|p| p.shots).max().unwrap_or(0);
+    println!();
+    for k in 0..=max_k {
+        let at: Vec<&FewShotPoint> = few.iter().filter(|p| p.shots == k).collect();
+        let n = at.len().max(1) as f64;
+        println!(
+            "k={k}  mean macro-F1 {:.3}  mean body-F1 {:.3}  mean train {:.1}s",
+            at.iter().map(|p| p.macro_f1).sum::<f64>() / n,
+            at.iter().map(|p| p.body_f1).sum::<f64>() / n,
+            at.iter().map(|p| p.train_seconds).sum::<f64>() / n
+        );
+    }
 }

@@ -302,6 +302,17 @@ fn fold_of_pages(pages: &[LabeledPage]) -> Vec<usize> {
         .collect()
 }
 
+/// A training set that weighs `focus` pages (a new site's few labeled pages) `weight` times
+/// against `base`: each focus page is repeated, so that a handful of pages can outweigh what
+/// hundreds of other pages taught about the same kind of line.
+pub fn with_focus(base: &[LabeledPage], focus: &[LabeledPage], weight: usize) -> Vec<LabeledPage> {
+    let mut pages = base.to_vec();
+    for _ in 0..weight.max(1) {
+        pages.extend(focus.iter().cloned());
+    }
+    pages
+}
+
 /// Trains with `params` and reports how long it took.
 pub fn fit_timed(params: &ValidTrainParams, pages: &[LabeledPage]) -> Result<(Model, f64)> {
     let start = Instant::now();

@@ -490,3 +490,21 @@ fn split_languages_writes_one_file_per_language() {
         .failure()
         .stderr(predicate::str::contains("--out-dir"));
 }
+
+#[test]
+fn focus_pages_are_weighed_more() {
+    let dir = TempDir::new().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    let model = dir.path().join("m.json");
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .args(["--focus"])
+        .arg(data("seed.tsv"))
+        .args(["--focus-weight", "3", "--max-iterations", "30", "-o"])
+        .arg(&model)
+        .assert()
+        .success()
+        // 24 corpus pages and the focus page three times.
+        .stderr(predicate::str::contains("trained on 27 pages"));
+}
