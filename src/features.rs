@@ -564,6 +564,23 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
     f
 }
 
+/// The Hangul syllables of a word, in order.
+fn hangul_syllables(word: &str) -> Vec<char> {
+    word.chars()
+        .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+        .collect()
+}
+
+/// The UTF-8 bytes of each pair of adjacent syllables (a Hangul syllable is 3 bytes).
+fn hangul_pairs(syllables: &[char]) -> impl Iterator<Item = [u8; 6]> + '_ {
+    syllables.windows(2).map(|pair| {
+        let mut bytes = [0u8; 6];
+        pair[0].encode_utf8(&mut bytes[..3]);
+        pair[1].encode_utf8(&mut bytes[3..]);
+        bytes
+    })
+}
+
 /// Content tokens of a line, hashed: lower-cased Latin words of three letters or more, and
 /// Hangul syllable pairs (which survive Korean particles and endings).
 fn content_tokens(line: &str) -> Vec<u32> {
@@ -571,17 +588,9 @@ fn content_tokens(line: &str) -> Vec<u32> {
     let mut word = String::new();
     for w in line.split_whitespace() {
         normalize_word(w, &mut word);
-        let hangul: Vec<char> = word
-            .chars()
-            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-            .collect();
+        let hangul = hangul_syllables(&word);
         if hangul.len() >= 2 {
-            let mut buf = [0u8; 8];
-            for pair in hangul.windows(2) {
-                let a = pair[0].encode_utf8(&mut buf[..4]).len();
-                let b = pair[1].encode_utf8(&mut buf[a..]).len();
-                tokens.push(fnv1a(b't', &buf[..a + b]));
-            }
+            tokens.extend(hangul_pairs(&hangul).map(|pair| fnv1a(b't', &pair)));
         } else {
             // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
             let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
@@ -949,16 +958,10 @@ fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>) {
         if k + 1 == words.len() {
             out.push((bucket(b'l', word.as_bytes()), 1.0));
         }
-        let syllables: Vec<char> = word
-            .chars()
-            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-            .collect();
+        let syllables = hangul_syllables(&word);
         if syllables.len() >= 3 {
-            let mut buf = [0u8; 8];
-            for pair in syllables.windows(2) {
-                let a = pair[0].encode_utf8(&mut buf[..4]).len();
-                let b = pair[1].encode_utf8(&mut buf[a..]).len();
-                out.push((bucket(b'b', &buf[..a + b]), 0.5));
+            for pair in hangul_pairs(&syllables) {
+                out.push((bucket(b'b', &pair), 0.5));
             }
         }
     }
