@@ -319,8 +319,11 @@ impl PageContext {
         p[2] = ln(n - 1 - i, 5.0);
         let first = self.prose_lines.first().copied();
         let lastp = self.prose_lines.last().copied();
-        let next = self.prose_lines.iter().find(|&&j| j > i).copied();
-        let prev = self.prose_lines.iter().rev().find(|&&j| j < i).copied();
+        // prose_lines is sorted: the first prose line after i, and the last one before it.
+        let after = self.prose_lines.partition_point(|&j| j <= i);
+        let next = self.prose_lines.get(after).copied();
+        let before = self.prose_lines.partition_point(|&j| j < i);
+        let prev = before.checked_sub(1).map(|k| self.prose_lines[k]);
         match (first, lastp) {
             (Some(f), Some(l)) => {
                 p[3] = (f <= i && i <= l) as u8 as f32;

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::class::Class;
 use crate::features;
-use crate::language::{PageLanguage, Segment};
+use crate::language::PageLanguage;
 use crate::model::Model;
 
 /// The label of one line.
@@ -88,9 +88,4 @@ pub fn analyze_page<S: AsRef<str>>(
         .collect();
     let feats = features::extract_with_counts(lines, &page, &langs, &counts);
     (page, langs, feats)
-}
-
-/// The language segments of a line on a page; see [`PageLanguage::segments`].
-pub fn segments(page: &PageLanguage, line: &str) -> Vec<Segment> {
-    page.segments(line)
 }
