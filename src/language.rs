@@ -60,6 +60,30 @@ pub fn script_of(c: char) -> Script {
     }
 }
 
+const LETTER: u8 = 1;
+const SPACE: u8 = 2;
+const AT: u8 = 4;
+
+/// What an ASCII byte is to the letter count, looked up rather than compared.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            LETTER
+        } else if c.is_ascii_whitespace() {
+            SPACE
+        } else if c == b'@' {
+            AT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Letters per script in a line, not counting e-mail addresses and URLs.
 /// A Hangul syllable counts as one letter.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -81,34 +105,66 @@ pub struct LetterCounts {
 impl LetterCounts {
     /// Counts the letters of `line`.
     pub fn of(line: &str) -> LetterCounts {
+        // One pass over the bytes: words are found, counted and checked for addresses together.
         let mut counts = LetterCounts::default();
-        for word in line.split_whitespace() {
-            // One pass over the bytes answers the common case (a plain ASCII word).
-            let mut ascii_letters = 0u32;
-            let mut ascii = true;
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] < 0x80 && ASCII_CLASS[bytes[i] as usize] & SPACE != 0 {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut word = LetterCounts::default();
             let mut at = false;
-            for &b in word.as_bytes() {
-                ascii_letters += b.is_ascii_alphabetic() as u32;
-                ascii &= b < 0x80;
-                at |= b == b'@';
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 0x80 {
+                    let class = ASCII_CLASS[b as usize];
+                    if class & SPACE != 0 {
+                        break;
+                    }
+                    word.latin += (class & LETTER) as u32;
+                    at |= class & AT != 0;
+                    i += 1;
+                } else if (0xEA..=0xED).contains(&b) && i + 2 < bytes.len() && {
+                    // Hangul syllables (U+AC00..U+D7A3) are three bytes led by 0xEA..0xED:
+                    // the common case of Korean text, decided without decoding a char.
+                    let cp = ((b as u32 & 0x0F) << 12)
+                        | ((bytes[i + 1] as u32 & 0x3F) << 6)
+                        | (bytes[i + 2] as u32 & 0x3F);
+                    (0xAC00..=0xD7A3).contains(&cp)
+                } {
+                    word.hangul += 1;
+                    i += 3;
+                } else {
+                    let c = line[i..].chars().next().expect("i is on a char boundary");
+                    if c.is_whitespace() {
+                        break;
+                    }
+                    word.add(script_of(c));
+                    i += c.len_utf8();
+                }
             }
             let may_be_address = at
                 || matches!(
-                    word.as_bytes()[0],
+                    bytes[start],
                     b'h' | b'w' | b'(' | b'[' | b'<' | b'{' | b'"' | b'\''
                 );
-            if may_be_address && is_address(word) {
-                continue;
-            }
-            if ascii {
-                counts.latin += ascii_letters;
-                continue;
-            }
-            for c in word.chars() {
-                counts.add(script_of(c));
+            if !(may_be_address && is_address(&line[start..i])) {
+                counts.merge(&word);
             }
         }
         counts
+    }
+
+    fn merge(&mut self, other: &LetterCounts) {
+        self.hangul += other.hangul;
+        self.latin += other.latin;
+        self.han += other.han;
+        self.kana += other.kana;
+        self.cyrillic += other.cyrillic;
+        self.other += other.other;
     }
 
     fn add(&mut self, script: Script) {
@@ -236,6 +292,7 @@ impl PageLanguage {
             let line = line.as_ref();
             let counts = LetterCounts::of(line);
             per_line.push(counts);
+            totals.merge(&counts);
             if let Some(script) = counts.dominant() {
                 let letters = match script {
                     Script::Latin => counts.latin / 3,
@@ -250,15 +307,11 @@ impl PageLanguage {
                     }
                 }
             }
-            totals.hangul += counts.hangul;
-            totals.latin += counts.latin;
-            totals.han += counts.han;
-            totals.kana += counts.kana;
-            totals.cyrillic += counts.cyrillic;
-            totals.other += counts.other;
+            // The sample is running text: menus and headlines use few function words.
             if sample.len() < PAGE_SAMPLE_BYTES
                 && counts.dominant() == Some(Script::Latin)
                 && counts.latin >= 30
+                && ends_like_a_sentence(line)
             {
                 sample.push_str(line);
                 sample.push('\n');
@@ -340,9 +393,7 @@ impl PageLanguage {
                     .map(|info| info.lang().code())
                     .unwrap_or(self.latin)
             }
-            Some(Script::Other) => whatlang::detect_lang(text)
-                .map(|l| l.code())
-                .unwrap_or("und"),
+            Some(Script::Other) => other_script_language(text),
             Some(script) => self.script_language(script),
         }
     }
@@ -416,14 +467,42 @@ impl PageLanguage {
                 Script::Han if kana_line => "jpn",
                 Script::Han => self.han,
                 Script::Latin if LetterCounts::of(text).latin < 2 => "und",
-                Script::Other => whatlang::detect_lang(text)
-                    .map(|l| l.code())
-                    .unwrap_or("und"),
+                Script::Other => other_script_language(text),
                 script => self.script_language(script),
             };
         }
         spans
     }
+}
+
+/// The language of text in a script other than Hangul, Latin, Han, kana and Cyrillic: scripts
+/// written by one language decide it; whatlang is asked only for the others (Arabic,
+/// Devanagari, ...).
+fn other_script_language(text: &str) -> &'static str {
+    use whatlang::Script as W;
+    let by_script = match whatlang::detect_script(text) {
+        Some(W::Thai) => "tha",
+        Some(W::Greek) => "ell",
+        Some(W::Hebrew) => "heb",
+        Some(W::Georgian) => "kat",
+        Some(W::Armenian) => "hye",
+        Some(W::Bengali) => "ben",
+        Some(W::Tamil) => "tam",
+        Some(W::Telugu) => "tel",
+        Some(W::Kannada) => "kan",
+        Some(W::Malayalam) => "mal",
+        Some(W::Gujarati) => "guj",
+        Some(W::Gurmukhi) => "pan",
+        Some(W::Oriya) => "ori",
+        Some(W::Khmer) => "khm",
+        Some(W::Sinhala) => "sin",
+        Some(W::Myanmar) => "mya",
+        _ => "",
+    };
+    if !by_script.is_empty() {
+        return by_script;
+    }
+    whatlang::detect_lang(text).map_or("und", |l| l.code())
 }
 
 /// Words with the byte offset where each starts.
@@ -463,9 +542,11 @@ impl Segment {
 }
 
 /// The most frequent English words: a long line using none of them is not English.
-const ENGLISH_FUNCTION_WORDS: [&[u8]; 24] = [
+const ENGLISH_FUNCTION_WORDS: [&[u8]; 40] = [
     b"the", b"of", b"and", b"to", b"a", b"in", b"is", b"for", b"on", b"that", b"with", b"as",
     b"was", b"it", b"at", b"by", b"from", b"be", b"are", b"has", b"have", b"said", b"an", b"this",
+    b"or", b"not", b"no", b"but", b"you", b"we", b"our", b"its", b"can", b"will", b"were", b"been",
+    b"they", b"his", b"her", b"your",
 ];
 
 /// Whether Latin text reads like English: enough of its words are English function words.
@@ -531,6 +612,14 @@ mod tests {
         assert_eq!(page.line_language("lee.junhyuk@joongang.co.kr"), "und");
         assert_eq!(page.line_language("新华社北京电"), "cmn");
         assert_eq!(page.line_language("東京の天気は晴れです"), "jpn");
+    }
+
+    #[test]
+    fn single_language_scripts_decide_without_detection() {
+        let page = PageLanguage::default();
+        assert_eq!(page.line_language("ภาษาไทย"), "tha");
+        assert_eq!(page.line_language("Ελληνικά"), "ell");
+        assert_eq!(page.line_language("தமிழ்"), "tam");
     }
 
     #[test]
