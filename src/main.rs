@@ -46,7 +46,8 @@ struct PageInput {
     /// Model file to use instead of the built-in model.
     #[arg(long, value_name = "PATH")]
     model: Option<PathBuf>,
-    /// Write one output file per input file into DIR (same file name) instead of standard output.
+    /// Write one output file per input file into DIR instead of standard output: same file name
+    /// (with `label`, ending in .tsv, or .jsonl with --json).
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
     /// Input is JSONL: one page per line, a JSON object whose text field holds the page.
@@ -241,13 +242,14 @@ const FILES_PER_BATCH: usize = 64;
 /// writes each page's output in argument order to standard output or to `--out-dir`.
 fn for_each_page(
     input: &PageInput,
+    out_extension: Option<&str>,
     render: impl Fn(&[&str], &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
     let files = input.files();
     if let Some(dir) = &input.out_dir {
         fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
         for file in &files {
-            out_path(dir, file)?;
+            out_path(dir, file, out_extension)?;
         }
     }
     let pool = input.pool()?;
@@ -273,7 +275,7 @@ fn for_each_page(
             let output = output?;
             match &input.out_dir {
                 Some(dir) => {
-                    let target = out_path(dir, file)?;
+                    let target = out_path(dir, file, out_extension)?;
                     fs::write(&target, &output)
                         .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
                 }
@@ -380,9 +382,14 @@ fn for_each_record(
     Ok(())
 }
 
-fn out_path(dir: &Path, file: &Path) -> Result<PathBuf> {
+/// Where `--out-dir` puts the output for `file`: its name, with `extension` when given (labeled
+/// pages become `.tsv`, ready for `chaff train`).
+fn out_path(dir: &Path, file: &Path, extension: Option<&str>) -> Result<PathBuf> {
     match file.file_name() {
-        Some(name) if file.as_os_str() != "-" => Ok(dir.join(name)),
+        Some(name) if file.as_os_str() != "-" => Ok(match extension {
+            Some(ext) => dir.join(name).with_extension(ext),
+            None => dir.join(name),
+        }),
         _ => bail!("--out-dir needs named input files, not standard input"),
     }
 }
@@ -423,7 +430,8 @@ fn run_label(args: LabelArgs) -> Result<()> {
     if args.input.jsonl {
         return for_each_record(&args.input, true, &CleanOptions::new(), &labeler);
     }
-    for_each_page(&args.input, |lines, out| {
+    let extension = if args.json { "jsonl" } else { "tsv" };
+    for_each_page(&args.input, Some(extension), |lines, out| {
         let (labels, page): (Vec<LineLabel>, PageLanguage) = labeler.label_with_language(lines);
         for (line, label) in lines.iter().zip(&labels) {
             if args.json {
@@ -459,7 +467,7 @@ fn run_clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, |lines, out| {
+    for_each_page(&args.input, None, |lines, out| {
         let labels = labeler.label(lines);
         for line in kept_lines(lines, &labels, &opts) {
             out.write_all(line.as_bytes())?;
@@ -474,7 +482,7 @@ fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
     let dir = input.out_dir.as_ref().expect("clap requires --out-dir");
     fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     for file in input.files() {
-        out_path(dir, &file)?;
+        out_path(dir, &file, None)?;
         let bytes = read_input(&file)?;
         let page = text::decode(&bytes, &file.display().to_string())?;
         let lines = text::page_lines(page);
