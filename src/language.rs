@@ -63,6 +63,7 @@ pub fn script_of(c: char) -> Script {
 const LETTER: u8 = 1;
 const SPACE: u8 = 2;
 const AT: u8 = 4;
+const COLON: u8 = 8;
 
 /// What an ASCII byte is to the letter count, looked up rather than compared.
 const ASCII_CLASS: [u8; 128] = {
@@ -76,6 +77,8 @@ const ASCII_CLASS: [u8; 128] = {
             SPACE
         } else if c == b'@' {
             AT
+        } else if c == b':' {
+            COLON
         } else {
             0
         };
@@ -116,7 +119,7 @@ impl LetterCounts {
             }
             let start = i;
             let mut word = LetterCounts::default();
-            let mut at = false;
+            let mut marks = 0u8;
             while i < bytes.len() {
                 let b = bytes[i];
                 if b < 0x80 {
@@ -125,7 +128,7 @@ impl LetterCounts {
                         break;
                     }
                     word.latin += (class & LETTER) as u32;
-                    at |= class & AT != 0;
+                    marks |= class;
                     i += 1;
                 } else if (0xEA..=0xED).contains(&b) && i + 2 < bytes.len() && {
                     // Hangul syllables (U+AC00..U+D7A3) are three bytes led by 0xEA..0xED:
@@ -146,11 +149,14 @@ impl LetterCounts {
                     i += c.len_utf8();
                 }
             }
-            let may_be_address = at
-                || matches!(
+            // Addresses hold an @ or a colon (http://), or start with www.
+            let may_be_address = marks & (AT | COLON) != 0
+                || (matches!(
                     bytes[start],
-                    b'h' | b'w' | b'(' | b'[' | b'<' | b'{' | b'"' | b'\''
-                );
+                    b'w' | b'(' | b'[' | b'<' | b'{' | b'"' | b'\''
+                ) && line[start..i]
+                    .trim_start_matches(['(', '[', '<', '{', '"', '\''])
+                    .starts_with("www."));
             if !(may_be_address && is_address(&line[start..i])) {
                 counts.merge(&word);
             }
@@ -554,16 +560,24 @@ const ENGLISH_FUNCTION_WORDS: [&[u8]; 40] = [
 pub fn reads_as_english(text: &str) -> bool {
     let mut words = 0u32;
     let mut function = 0u32;
-    for w in text
-        .split(|c: char| script_of(c) == Script::Neutral)
-        .filter(|w| !w.is_empty())
-    {
-        words += 1;
-        if is_english_function_word(w) {
-            function += 1;
-            if function >= 3 && function * 10 >= words {
-                return true;
+    // Words are runs of letters (non-ASCII bytes count as letters): one byte pass, no decoding.
+    let bytes = text.as_bytes();
+    let mut start = None;
+    for (i, &b) in bytes.iter().chain(std::iter::once(&b' ')).enumerate() {
+        let in_word = b >= 0x80 || ASCII_CLASS[b as usize] & LETTER != 0;
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                start = None;
+                words += 1;
+                if is_english_function_word(&bytes[s..i]) {
+                    function += 1;
+                    if function >= 3 && function * 10 >= words {
+                        return true;
+                    }
+                }
             }
+            _ => {}
         }
     }
     words > 0 && function * 10 >= words
@@ -577,8 +591,7 @@ fn ends_like_a_sentence(text: &str) -> bool {
         .ends_with(['.', '!', '?', '…'])
 }
 
-fn is_english_function_word(w: &str) -> bool {
-    let b = w.as_bytes();
+fn is_english_function_word(b: &[u8]) -> bool {
     if b.is_empty() || b.len() > 4 {
         return false;
     }
