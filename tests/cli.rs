@@ -30,6 +30,19 @@ fn seed_gold() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Failing commands: a non-zero exit and a message that says what is wrong.
+trait FailsSaying {
+    fn fails_saying(&mut self, message: &str);
+}
+
+impl FailsSaying for Command {
+    fn fails_saying(&mut self, message: &str) {
+        self.assert()
+            .failure()
+            .stderr(predicate::str::contains(message));
+    }
+}
+
 fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
@@ -187,9 +200,7 @@ fn clean_by_language() {
     chaff()
         .args(["clean", "--lang", "English"])
         .arg(data("seed.txt"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("ISO 639-3"));
+        .fails_saying("ISO 639-3");
 }
 
 #[test]
@@ -201,11 +212,7 @@ fn invalid_utf8_names_file_and_byte() {
         chaff()
             .arg(cmd)
             .arg(&bad)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains(
-                "bad.txt: invalid UTF-8 at byte 21 (line 2)",
-            ));
+            .fails_saying("bad.txt: invalid UTF-8 at byte 21 (line 2)");
     }
 }
 
@@ -213,9 +220,7 @@ fn invalid_utf8_names_file_and_byte() {
 fn missing_file_is_named() {
     chaff()
         .args(["clean", "no/such/page.txt"])
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("no/such/page.txt"));
+        .fails_saying("no/such/page.txt");
 }
 
 #[test]
@@ -255,19 +260,13 @@ fn malformed_labeled_files_name_file_and_line() {
         if cmd == "train" {
             c.arg("-o").arg(dir.path().join("m.json"));
         }
-        c.assert().failure().stderr(predicate::str::contains(
-            "p.tsv:2: expected CLASS<TAB>LANG<TAB>TEXT",
-        ));
+        c.fails_saying("p.tsv:2: expected CLASS<TAB>LANG<TAB>TEXT");
     }
     fs::write(&page, "body\teng\tFine line\nadvert\teng\tBuy now\n").unwrap();
     chaff()
         .arg("eval")
         .arg(&page)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "p.tsv:2: unknown class \"advert\"",
-        ));
+        .fails_saying("p.tsv:2: unknown class \"advert\"");
 }
 
 #[test]
@@ -300,9 +299,7 @@ fn corrupt_and_mismatched_models_are_refused() {
         .args(["label", "--model"])
         .arg(&model)
         .arg(data("seed.txt"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("feature layout version 0"));
+        .fails_saying("feature layout version 0");
 }
 
 #[test]
@@ -410,9 +407,7 @@ fn jsonl_malformed_records_stop_or_are_skipped_and_counted() {
     chaff()
         .args(["clean", "--jsonl", "--text-field", "body"])
         .write_stdin(input.clone())
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("-: record 2: not a JSON object"));
+        .fails_saying("-: record 2: not a JSON object");
     let assert = chaff()
         .args([
             "clean",
@@ -435,9 +430,7 @@ fn jsonl_malformed_records_stop_or_are_skipped_and_counted() {
     chaff()
         .args(["clean", "--jsonl"])
         .write_stdin("{\"id\": 1}\n")
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("record 1: no \"text\" field"));
+        .fails_saying("record 1: no \"text\" field");
 }
 
 #[test]
@@ -487,9 +480,7 @@ fn split_languages_writes_one_file_per_language() {
     chaff()
         .args(["clean", "--split-languages"])
         .arg(data("bilingual.txt"))
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains("--out-dir"));
+        .fails_saying("--out-dir");
 }
 
 #[test]
