@@ -23,7 +23,7 @@ use aho_corasick::AhoCorasick;
 use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 7;
+pub const FEATURE_VERSION: u32 = 8;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -31,7 +31,7 @@ pub const HASH_BITS: u32 = 8;
 pub const HASH_DIM: usize = 1 << HASH_BITS;
 
 /// Names of the line features, in layout order.
-pub const LINE_FEATURES: [&str; 43] = [
+pub const LINE_FEATURES: [&str; 50] = [
     "chars",
     "words",
     "hangul_ratio",
@@ -75,6 +75,13 @@ pub const LINE_FEATURES: [&str; 43] = [
     "headline_like",
     "name_like",
     "list_heading_words",
+    "credit_phrase",
+    "dash_name",
+    "person_name",
+    "author_bio",
+    "sign_off",
+    "site_notice_words",
+    "title_case_words",
 ];
 const N_LINE: usize = LINE_FEATURES.len();
 const HEADLINE_LIKE: usize = 40;
@@ -122,8 +129,8 @@ pub const PAGE_FEATURES: [&str; 37] = [
 const N_PAGE: usize = PAGE_FEATURES.len();
 
 /// The line features also read from neighbouring lines.
-const WINDOW_FEATURES: [usize; 19] = [
-    0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41, 42,
+const WINDOW_FEATURES: [usize; 21] = [
+    0, 1, 8, 9, 10, 13, 15, 17, 19, 21, 22, 24, 25, 27, 37, 2, 40, 41, 42, 43, 45,
 ];
 /// Offsets of the neighbouring lines read.
 const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
@@ -133,6 +140,11 @@ const N_WINDOW: usize = WINDOW_FEATURES.len() * WINDOW_OFFSETS.len() + WINDOW_OF
 pub const DENSE_DIM: usize = N_LINE + N_PAGE + N_WINDOW;
 /// Total number of features of a line.
 pub const DIM: usize = DENSE_DIM + HASH_DIM;
+
+/// The dense features the second (context) stage reads: the line and page features. The
+/// neighbours' raw features are left out there, because the context features already carry what
+/// the first stage made of them; a smaller matrix also trains faster.
+pub const SECOND_STAGE_DENSE: usize = N_LINE + N_PAGE;
 
 /// The features of every line of one page.
 #[derive(Debug, Clone, Default)]
@@ -564,7 +576,312 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
         && letters >= 8) as u8 as f32;
     f[41] = is_name_like(&words, counts) as u8 as f32;
     f[42] = found.has(Group::ListHeading) as u8 as f32;
+    f[43] = found.has(Group::CreditPhrase) as u8 as f32;
+    f[44] = is_dash_name(trimmed) as u8 as f32;
+    f[45] = is_person_name(&words, counts) as u8 as f32;
+    f[46] = is_author_bio(&words, trimmed) as u8 as f32;
+    f[47] = is_sign_off(&words, trimmed, counts) as u8 as f32;
+    f[48] = found.has(Group::SiteNotice) as u8 as f32;
+    // Menus are runs of everyday words in title case; names are not everyday words.
+    f[49] =
+        (latin_words > 0 && words.iter().any(|w| is_common_word(w)) && f[41] > 0.5) as u8 as f32;
     f
+}
+
+/// Words of menus, sections and site furniture in English, which a person's name is not made of.
+const COMMON_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "account",
+    "ad",
+    "all",
+    "and",
+    "app",
+    "apps",
+    "archive",
+    "art",
+    "arts",
+    "at",
+    "auto",
+    "autos",
+    "back",
+    "best",
+    "books",
+    "business",
+    "by",
+    "careers",
+    "cars",
+    "city",
+    "climate",
+    "close",
+    "comment",
+    "comments",
+    "contact",
+    "content",
+    "copy",
+    "corrections",
+    "crime",
+    "culture",
+    "daily",
+    "data",
+    "deals",
+    "desk",
+    "digital",
+    "edition",
+    "editorial",
+    "education",
+    "election",
+    "email",
+    "energy",
+    "english",
+    "entertainment",
+    "environment",
+    "events",
+    "explore",
+    "family",
+    "fashion",
+    "features",
+    "film",
+    "finance",
+    "food",
+    "for",
+    "from",
+    "games",
+    "global",
+    "go",
+    "guide",
+    "health",
+    "help",
+    "home",
+    "homes",
+    "ideas",
+    "in",
+    "industry",
+    "info",
+    "international",
+    "investing",
+    "jobs",
+    "latest",
+    "law",
+    "learn",
+    "life",
+    "lifestyle",
+    "link",
+    "live",
+    "local",
+    "login",
+    "magazine",
+    "main",
+    "markets",
+    "media",
+    "menu",
+    "money",
+    "more",
+    "most",
+    "motoring",
+    "movies",
+    "music",
+    "my",
+    "nation",
+    "national",
+    "new",
+    "news",
+    "newsletter",
+    "newsletters",
+    "next",
+    "now",
+    "obituaries",
+    "of",
+    "on",
+    "online",
+    "opinion",
+    "our",
+    "page",
+    "people",
+    "photo",
+    "photos",
+    "podcast",
+    "podcasts",
+    "policy",
+    "politics",
+    "popular",
+    "post",
+    "premium",
+    "press",
+    "previous",
+    "print",
+    "privacy",
+    "puzzles",
+    "read",
+    "real",
+    "recipes",
+    "region",
+    "related",
+    "report",
+    "reports",
+    "science",
+    "search",
+    "section",
+    "see",
+    "services",
+    "share",
+    "shop",
+    "show",
+    "sign",
+    "site",
+    "society",
+    "sport",
+    "sports",
+    "stories",
+    "story",
+    "style",
+    "subscribe",
+    "subscription",
+    "tech",
+    "technology",
+    "terms",
+    "the",
+    "this",
+    "times",
+    "to",
+    "today",
+    "top",
+    "travel",
+    "trending",
+    "tv",
+    "up",
+    "us",
+    "use",
+    "video",
+    "videos",
+    "view",
+    "watch",
+    "weather",
+    "week",
+    "weekend",
+    "world",
+    "your",
+];
+
+fn is_common_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    w.len() <= 16 && {
+        let mut lower = [0u8; 16];
+        for (d, b) in lower.iter_mut().zip(w.bytes()) {
+            *d = b.to_ascii_lowercase();
+        }
+        let lower = std::str::from_utf8(&lower[..w.len()]).unwrap_or("");
+        COMMON_WORDS.binary_search(&lower).is_ok()
+    }
+}
+
+/// Common Korean family names; a two-to-four-syllable word that starts with one is likely a name.
+const KOREAN_SURNAMES: &[char] = &[
+    '강', '고', '곽', '구', '권', '김', '노', '류', '문', '민', '박', '배', '백', '변', '서', '성',
+    '손', '송', '신', '심', '안', '양', '엄', '오', '우', '원', '유', '윤', '이', '임', '장', '전',
+    '정', '조', '주', '지', '진', '차', '채', '최', '하', '한', '허', '현', '홍', '황',
+];
+
+/// A person's name, alone or with a reporter's title: a Hangul word of three syllables starting
+/// with a common family name (`김서윤`, `김서윤 기자`), or two or three capitalized Latin words none
+/// of which is an everyday menu word (`Harriet Lowe`, `RAYMOND OKAFOR`).
+fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
+    const TITLES: &[&str] = &[
+        "기자",
+        "특파원",
+        "선임기자",
+        "논설위원",
+        "앵커",
+        "인턴기자",
+        "PD",
+    ];
+    let core: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && !TITLES.contains(w))
+        .collect();
+    if counts.hangul > 0 {
+        return core.len() == 1 && counts.latin == 0 && {
+            let syllables: Vec<char> = core[0].chars().collect();
+            syllables.len() == 3
+                && syllables
+                    .iter()
+                    .all(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+                && KOREAN_SURNAMES.binary_search(&syllables[0]).is_ok()
+        };
+    }
+    (2..=3).contains(&core.len())
+        && core.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_ascii_uppercase())
+                && cs.all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+                && !is_common_word(w)
+        })
+}
+
+/// A credit standing after a dash or slash: `— Jane Doe`, `/홍길동 기자`, `/AFP`.
+fn is_dash_name(line: &str) -> bool {
+    let rest = line.trim_start_matches(['—', '–', '-', '/', '―']);
+    rest.len() < line.len()
+        && !rest.is_empty()
+        && rest.split_whitespace().count() <= 5
+        && !rest.ends_with(['.', '!', '?', ':'])
+        && rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+/// A sentence about the author: `Jane Doe covers energy ...`, `... 분야를 취재합니다.`
+fn is_author_bio(words: &[&str], line: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "covers",
+        "writes",
+        "reports",
+        "is",
+        "has",
+        "joined",
+        "edits",
+        "leads",
+        "was",
+        "previously",
+    ];
+    let english = words.len() >= 5
+        && words[..words.len().min(5)].windows(2).any(|pair| {
+            pair[0]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
+                && VERBS.contains(&pair[1])
+        })
+        && words[0]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_uppercase())
+        && (line.contains(" covers ")
+            || line.contains(" writes ")
+            || line.contains(" reporter")
+            || line.contains(" correspondent")
+            || line.contains(" editor")
+            || line.contains(" columnist")
+            || line.contains(" writer")
+            || line.contains(" based in "));
+    let korean = [
+        "취재합니다",
+        "씁니다",
+        "맡고 있습니다",
+        "담당하고 있습니다",
+        "취재하고 있습니다",
+    ]
+    .iter()
+    .any(|end| line.trim_end_matches(['.', ' ']).ends_with(end));
+    english || korean
+}
+
+/// A broadcast sign-off: a short line that ends in `...입니다.` (`KBS 뉴스 홍길동입니다.`).
+fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
+    counts.hangul > 0 && words.len() <= 6 && line.trim_end_matches(['.', ' ']).ends_with("입니다")
 }
 
 /// The Hangul syllables of a word, in order.
@@ -694,6 +1011,8 @@ enum Group {
     Credit,
     Timestamp,
     ListHeading,
+    CreditPhrase,
+    SiteNotice,
 }
 
 const KEYWORDS: &[(Group, &[&str])] = &[
@@ -811,6 +1130,65 @@ const KEYWORDS: &[(Group, &[&str])] = &[
             "함께 보",
             "헤드라인",
             "랭킹",
+        ],
+    ),
+    (
+        Group::CreditPhrase,
+        &[
+            "reporting by",
+            "reported by",
+            "written by",
+            "edited by",
+            "editing by",
+            "translated by",
+            "interview by",
+            "compiled by",
+            "additional reporting",
+            "contributed to this report",
+            "contributed reporting",
+            "inputs from",
+            "취재=",
+            "정리=",
+            "대담=",
+            "글=",
+            "번역=",
+            "영상취재",
+            "영상편집",
+            "영상 취재",
+            "영상 편집",
+            "촬영기자",
+            "그래픽:",
+        ],
+    ),
+    (
+        Group::SiteNotice,
+        &[
+            "요약",
+            "summary",
+            "summarized",
+            "generated",
+            "takeaways",
+            "cookie",
+            "쿠키",
+            "consent",
+            "동의",
+            "로그인",
+            "log in",
+            "sign in",
+            "sign up",
+            "subscribe",
+            "subscription",
+            "구독",
+            "newsletter",
+            "뉴스레터",
+            "advertisement",
+            "sponsored",
+            "광고",
+            "제휴",
+            "앱에서",
+            "download",
+            "알림",
+            "notification",
         ],
     ),
 ];
@@ -1069,6 +1447,54 @@ mod tests {
         assert_eq!(feature("입력 2023.10.19. 오전 9:12", "time"), 1.0);
         assert_eq!(feature("Wednesday 20 November 2019 9:22 am", "date"), 1.0);
         assert_eq!(feature("Markets rallied in May.", "date"), 0.0);
+    }
+
+    #[test]
+    fn names_and_credits_apart_from_menus() {
+        for name in ["Harriet Lowe", "RAYMOND OKAFOR", "김서윤", "윤지아 기자"] {
+            assert_eq!(feature(name, "person_name"), 1.0, "{name}");
+        }
+        for menu in [
+            "World News",
+            "Privacy Policy",
+            "사회부",
+            "정치",
+            "경제 뉴스",
+        ] {
+            assert_eq!(feature(menu, "person_name"), 0.0, "{menu}");
+        }
+        assert_eq!(feature("Privacy Policy", "title_case_words"), 1.0);
+        assert_eq!(feature("— Priya Natarajan", "dash_name"), 1.0);
+        assert_eq!(feature("/청해통신", "dash_name"), 1.0);
+        assert_eq!(
+            feature("- the market fell sharply on Monday.", "dash_name"),
+            0.0
+        );
+        assert_eq!(
+            feature("Reporting by Jo Park; Editing by Sam Lee", "credit_phrase"),
+            1.0
+        );
+        assert_eq!(feature("영상취재: 오태현", "credit_phrase"), 1.0);
+        assert_eq!(
+            feature(
+                "Jane Doe covers energy and climate for the paper. She is based in Busan.",
+                "author_bio"
+            ),
+            1.0
+        );
+        assert_eq!(
+            feature("경제부에서 금융 정책을 취재합니다.", "author_bio"),
+            1.0
+        );
+        assert_eq!(
+            feature(
+                "The minister covers the cost, officials said on Monday.",
+                "author_bio"
+            ),
+            0.0
+        );
+        assert_eq!(feature("KBS 뉴스 홍길동입니다.", "sign_off"), 1.0);
+        assert_eq!(feature("AI 요약 기사 보기", "site_notice_words"), 1.0);
     }
 
     #[test]

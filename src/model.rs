@@ -8,7 +8,7 @@ use crate::class::Class;
 use crate::decode::Transitions;
 use crate::error::{Error, Result};
 use crate::features::{
-    self, PageFeatures, CONTEXT_DIM, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS,
+    self, PageFeatures, CONTEXT_DIM, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS, SECOND_STAGE_DENSE,
 };
 
 /// Version of the model file format. Files of another version are refused.
@@ -86,8 +86,8 @@ impl Linear {
     /// Class log-probabilities of line `i` from its dense features and `context`.
     fn context_log_probs(&self, page: &PageFeatures, i: usize, context: &[f32]) -> [f32; K] {
         let mut s = self.bias;
-        self.add_row(&mut s, 0, page.dense_row(i));
-        self.add_row(&mut s, DENSE_DIM, context);
+        self.add_row(&mut s, 0, &page.dense_row(i)[..SECOND_STAGE_DENSE]);
+        self.add_row(&mut s, SECOND_STAGE_DENSE, context);
         log_softmax(s)
     }
 }
@@ -110,7 +110,8 @@ pub struct Model {
     classes: Vec<Class>,
     /// First-stage scorers over [`features::DIM`] features; their probabilities are averaged.
     line_scorers: Vec<Linear>,
-    /// Second-stage scorer over the dense features and [`CONTEXT_DIM`] context features.
+    /// Second-stage scorer over the first [`SECOND_STAGE_DENSE`] dense features and
+    /// [`CONTEXT_DIM`] context features.
     context_scorer: Linear,
     /// Class transitions used in decoding.
     pub transitions: Transitions,
@@ -135,7 +136,7 @@ impl Model {
     ) -> Model {
         assert!(!line_scorers.is_empty(), "at least one line scorer");
         assert!(line_scorers.iter().all(|l| l.dim() == DIM));
-        assert_eq!(context_scorer.dim(), DENSE_DIM + CONTEXT_DIM);
+        assert_eq!(context_scorer.dim(), SECOND_STAGE_DENSE + CONTEXT_DIM);
         Model {
             format: FORMAT_NAME.to_string(),
             format_version: FORMAT_VERSION,
@@ -219,7 +220,7 @@ impl Model {
             let expected = if k < model.line_scorers.len() {
                 DIM
             } else {
-                DENSE_DIM + CONTEXT_DIM
+                SECOND_STAGE_DENSE + CONTEXT_DIM
             };
             if scorer.weights.len() != expected * K {
                 return Err(err(format!(
@@ -309,7 +310,7 @@ mod tests {
             bias: [0.1, 0.2, 0.3, 0.4, 0.5],
         };
         let context = Linear {
-            weights: vec![0.25; (DENSE_DIM + CONTEXT_DIM) * K],
+            weights: vec![0.25; (SECOND_STAGE_DENSE + CONTEXT_DIM) * K],
             bias: [0.0; K],
         };
         Model::new(

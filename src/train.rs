@@ -14,7 +14,7 @@ use ndarray::{s, Array1, Array2, ArrayView1, Axis};
 use crate::class::Class;
 use crate::decode::Transitions;
 use crate::error::{Error, Result};
-use crate::features::{self, CONTEXT_DIM, DENSE_DIM, DIM};
+use crate::features::{self, CONTEXT_DIM, DIM, SECOND_STAGE_DENSE};
 use crate::labeled::LabeledPage;
 use crate::labeler::analyze_page;
 use crate::model::{Linear, Model, TrainingSummary};
@@ -198,14 +198,16 @@ impl ValidTrainParams {
             )];
         }
 
-        // Stage two: dense line features plus the context of out-of-fold first-stage
+        // Stage two: line and page features plus the context of out-of-fold first-stage
         // probabilities. Its matrix is small, so it is fitted in f64, where L-BFGS's line
-        // search stays stable on these strongly predictive inputs.
+        // search stays stable on these strongly predictive inputs (in f32 it diverges).
         let n = set.targets.len();
-        let mut records = Array2::<f64>::zeros((n, DENSE_DIM + CONTEXT_DIM));
-        records
-            .slice_mut(s![.., ..DENSE_DIM])
-            .assign(&set.records.slice(s![.., ..DENSE_DIM]).mapv(f64::from));
+        let mut records = Array2::<f64>::zeros((n, SECOND_STAGE_DENSE + CONTEXT_DIM));
+        records.slice_mut(s![.., ..SECOND_STAGE_DENSE]).assign(
+            &set.records
+                .slice(s![.., ..SECOND_STAGE_DENSE])
+                .mapv(f64::from),
+        );
         for (range, &fold) in set.pages.iter().zip(&folds) {
             let scorer = if line_scorers.len() == 2 {
                 &line_scorers[fold..fold + 1]
@@ -223,7 +225,7 @@ impl ValidTrainParams {
             for (i, row) in range.clone().enumerate() {
                 let values = &context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
                 records
-                    .slice_mut(s![row, DENSE_DIM..])
+                    .slice_mut(s![row, SECOND_STAGE_DENSE..])
                     .assign(&ArrayView1::from(values).mapv(f64::from));
             }
         }
