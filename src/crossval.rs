@@ -11,7 +11,9 @@ use crate::error::Result;
 use crate::eval::{evaluate, Evaluation};
 use crate::labeled::LabeledPage;
 use crate::labeler::Labeler;
-use crate::train::{fit_timed, with_focus, ValidTrainParams};
+use crate::model::Model;
+use crate::train::{fit_timed, with_focus, TrainParams, ValidTrainParams, WARM_START_ITERATIONS};
+use linfa::ParamGuard;
 
 /// Pages grouped by layout, layouts in name order.
 pub fn by_layout(pages: &[LabeledPage]) -> BTreeMap<&str, Vec<&LabeledPage>> {
@@ -88,7 +90,7 @@ pub fn leave_one_layout_out(
             .filter(|p| p.layout != layout)
             .cloned()
             .collect();
-        let (model, seconds) = fit_timed(params, &train)?;
+        let (model, seconds) = fit_timed(params, None, &train)?;
         let test: Vec<LabeledPage> = groups[layout].iter().map(|p| (*p).clone()).collect();
         let eval = evaluate(&Labeler::new(model), &test);
         let r = eval.report();
@@ -128,41 +130,68 @@ pub struct FewShotPoint {
     pub train_seconds: f64,
 }
 
+/// The few-shot protocol: how many pages of a held-out layout, how much they weigh, and whether
+/// retraining starts from the model trained without them.
+#[derive(Debug, Clone)]
+pub struct FewShot {
+    /// Retrain with k = 0..=max_shots pages of the layout.
+    pub max_shots: usize,
+    /// How many times each added page counts (as `chaff train --focus`).
+    pub focus_weight: usize,
+    /// Start each k >= 1 retraining from the k = 0 model's weights, with
+    /// [`WARM_START_ITERATIONS`] iterations (as `chaff train --warm-start`).
+    pub warm_start: bool,
+}
+
 /// For each of `layouts`, trains without it plus its first k pages (k = 0..=max_shots), weighed
-/// `focus_weight` times as `chaff train --focus` does, and evaluates on its pages after the first
-/// `max_shots`, so every k is scored on the same pages.
+/// as `chaff train --focus` does, and evaluates on its pages after the first `max_shots`, so
+/// every k is scored on the same pages.
 pub fn few_shot(
     pages: &[LabeledPage],
     layouts: &[String],
-    max_shots: usize,
-    focus_weight: usize,
+    protocol: &FewShot,
     params: &ValidTrainParams,
     threads: usize,
 ) -> Result<Vec<FewShotPoint>> {
+    let max_shots = protocol.max_shots;
     let groups = by_layout(pages);
-    let jobs: Vec<(String, usize)> = layouts
+    let chosen: Vec<&String> = layouts
         .iter()
         .filter(|l| groups.get(l.as_str()).is_some_and(|g| g.len() > max_shots))
-        .flat_map(|l| (0..=max_shots).map(move |k| (l.clone(), k)))
         .collect();
-    parallel_map(&jobs, threads, |(layout, k)| {
+    let warm_params = TrainParams::from(params.clone())
+        .max_iterations(WARM_START_ITERATIONS)
+        .check()?;
+    let curves = parallel_map(&chosen, threads, |&layout| {
         let own = &groups[layout.as_str()];
         let others: Vec<LabeledPage> = pages
             .iter()
             .filter(|p| &p.layout != layout)
             .cloned()
             .collect();
-        let shots: Vec<LabeledPage> = own[..*k].iter().map(|p| (*p).clone()).collect();
-        let train = with_focus(&others, &shots, focus_weight);
         let test: Vec<LabeledPage> = own[max_shots..].iter().map(|p| (*p).clone()).collect();
-        let (model, seconds) = fit_timed(params, &train)?;
-        let r = evaluate(&Labeler::new(model), &test).report();
-        Ok(FewShotPoint {
-            layout: layout.clone(),
-            shots: *k,
-            macro_f1: r.macro_f1,
-            body_f1: r.body_keep.f1,
-            train_seconds: seconds,
-        })
-    })
+        let mut points = Vec::new();
+        let mut unseen: Option<Model> = None;
+        for k in 0..=max_shots {
+            let shots: Vec<LabeledPage> = own[..k].iter().map(|p| (*p).clone()).collect();
+            let train = with_focus(&others, &shots, protocol.focus_weight);
+            let (model, seconds) = match (&unseen, protocol.warm_start) {
+                (Some(start), true) => fit_timed(&warm_params, Some(start), &train)?,
+                _ => fit_timed(params, None, &train)?,
+            };
+            let r = evaluate(&Labeler::new(model.clone()), &test).report();
+            points.push(FewShotPoint {
+                layout: layout.clone(),
+                shots: k,
+                macro_f1: r.macro_f1,
+                body_f1: r.body_keep.f1,
+                train_seconds: seconds,
+            });
+            if k == 0 {
+                unseen = Some(model);
+            }
+        }
+        Ok(points)
+    })?;
+    Ok(curves.into_iter().flatten().collect())
 }

@@ -12,11 +12,13 @@ use linfa::ParamGuard;
 use rayon::prelude::*;
 
 use chaff::clean::{kept_lines, CleanOptions};
-use chaff::crossval::{by_layout, few_shot, leave_one_layout_out, FewShotPoint, FoldResult};
+use chaff::crossval::{
+    by_layout, few_shot, leave_one_layout_out, FewShot, FewShotPoint, FoldResult,
+};
 use chaff::eval::{evaluate, Evaluation};
 use chaff::labeled::{self, read_corpus};
 use chaff::language::PageLanguage;
-use chaff::train::{fit_timed, with_focus, TrainParams};
+use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
 use chaff::{jsonl, text, Class, Labeler, LineLabel, Model};
 
 /// Separates the editorial text of scraped news pages from their chaff.
@@ -145,9 +147,13 @@ struct TrainArgs {
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = 1.0)]
     alpha: f32,
-    /// Iteration cap of the optimizer.
-    #[arg(long, default_value_t = 50)]
-    max_iterations: u64,
+    /// Iteration cap of the optimizer [default: 50, or 15 with --warm-start].
+    #[arg(long, value_name = "N")]
+    max_iterations: Option<u64>,
+    /// Start from this model's weights instead of zeros (`builtin`: the compiled-in model);
+    /// retraining with a few --focus pages then takes a few seconds.
+    #[arg(long, value_name = "MODEL")]
+    warm_start: Option<String>,
     /// Weight of class transitions in decoding.
     #[arg(long, default_value_t = 0.3)]
     transition_weight: f32,
@@ -184,6 +190,9 @@ struct EvalArgs {
     /// How many times each of the K pages counts in few-shot retraining (as `train --focus`).
     #[arg(long, value_name = "N", default_value_t = 10)]
     focus_weight: usize,
+    /// In few-shot retraining, start from the k=0 model's weights, as `train --warm-start`.
+    #[arg(long)]
+    warm_start: bool,
     /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
     #[arg(long, value_name = "N", default_value_t = 8)]
     few_shot_layouts: usize,
@@ -511,9 +520,19 @@ fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
 }
 
 fn run_train(args: TrainArgs) -> Result<()> {
+    let start = match args.warm_start.as_deref() {
+        None => None,
+        Some("builtin") => Some(Model::builtin()),
+        Some(path) => Some(Model::load(Path::new(path))?),
+    };
+    let default_iterations = if start.is_some() {
+        WARM_START_ITERATIONS
+    } else {
+        TrainParams::default().check()?.max_iterations()
+    };
     let params = TrainParams::default()
         .alpha(args.alpha)
-        .max_iterations(args.max_iterations)
+        .max_iterations(args.max_iterations.unwrap_or(default_iterations))
         .transition_weight(args.transition_weight)
         .seed(args.seed)
         .check()?;
@@ -523,7 +542,7 @@ fn run_train(args: TrainArgs) -> Result<()> {
         bail!("no labeled pages (*.tsv) found in the corpus");
     }
     let pages = with_focus(&base, &focus, args.focus_weight);
-    let (model, seconds) = fit_timed(&params, &pages)?;
+    let (model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
     model.save(&args.output)?;
     let t = &model.training;
     eprintln!(
@@ -586,7 +605,12 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
                 .step_by(step)
                 .take(args.few_shot_layouts)
                 .collect();
-            few_shot(pages, &chosen, k, args.focus_weight, &params, threads)?
+            let shots = FewShot {
+                max_shots: k,
+                focus_weight: args.focus_weight,
+                warm_start: args.warm_start,
+            };
+            few_shot(pages, &chosen, &shots, &params, threads)?
         }
         None => Vec::new(),
     };

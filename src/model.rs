@@ -256,6 +256,16 @@ impl Model {
         std::fs::write(path, self.to_json()).map_err(|e| Error::io(path.display().to_string(), e))
     }
 
+    /// The first-stage scorers.
+    pub fn line_scorers(&self) -> &[Linear] {
+        &self.line_scorers
+    }
+
+    /// The second-stage (context) scorer.
+    pub fn context_scorer(&self) -> &Linear {
+        &self.context_scorer
+    }
+
     /// First-stage class probabilities of every line.
     pub fn line_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
         line_probs(&self.line_scorers, page)

@@ -78,6 +78,12 @@ impl TrainParams {
     }
 }
 
+impl From<ValidTrainParams> for TrainParams {
+    fn from(params: ValidTrainParams) -> Self {
+        TrainParams(params)
+    }
+}
+
 impl ParamGuard for TrainParams {
     type Checked = ValidTrainParams;
     type Error = Error;
@@ -141,8 +147,24 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
 }
 
 impl ValidTrainParams {
+    /// The iteration cap of the optimizer.
+    pub fn max_iterations(&self) -> u64 {
+        self.max_iterations
+    }
+
     /// Trains a model on labeled pages.
     pub fn fit(&self, pages: &[LabeledPage]) -> Result<Model> {
+        self.fit_starting_at(pages, None)
+    }
+
+    /// Trains a model on labeled pages starting from `start`'s weights instead of zeros (a warm
+    /// start, like linfa's `FitWith`). Retraining an existing model on a corpus with a few new
+    /// pages then needs far fewer iterations than training from scratch.
+    pub fn fit_from(&self, start: &Model, pages: &[LabeledPage]) -> Result<Model> {
+        self.fit_starting_at(pages, Some(start))
+    }
+
+    fn fit_starting_at(&self, pages: &[LabeledPage], start: Option<&Model>) -> Result<Model> {
         let set = training_set(pages);
         if set.targets.is_empty() {
             return Err(Error::Train("the corpus has no labeled lines".into()));
@@ -171,7 +193,11 @@ impl ValidTrainParams {
                 return Ok(None);
             }
             let records = set.records.select(Axis(0), &rows);
-            Ok(Some(fit_linear!(self, f32, records, targets)))
+            let init = start.map(|m| {
+                let scorers = m.line_scorers();
+                &scorers[fold.min(scorers.len() - 1)]
+            });
+            Ok(Some(fit_linear!(self, f32, records, targets, init)))
         };
         // The halves are independent: fit them side by side when there are cores to spare.
         let halves: Vec<Result<Option<Linear>>> =
@@ -190,11 +216,13 @@ impl ValidTrainParams {
         }
         if line_scorers.len() < 2 {
             // Too few layouts (or classes) to split: one scorer on everything.
+            let init = start.map(|m| &m.line_scorers()[0]);
             line_scorers = vec![fit_linear!(
                 self,
                 f32,
                 set.records.clone(),
-                set.targets.clone()
+                set.targets.clone(),
+                init
             )];
         }
 
@@ -230,7 +258,8 @@ impl ValidTrainParams {
             }
         }
         drop(set.records);
-        let context_scorer = fit_linear!(self, f64, records, set.targets);
+        let init = start.map(Model::context_scorer);
+        let context_scorer = fit_linear!(self, f64, records, set.targets, init);
 
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
         let transitions =
@@ -253,15 +282,32 @@ impl ValidTrainParams {
 /// Fits one multinomial logistic regression with linfa, in the precision of `$records`
 /// (linfa-logistic's float trait is private, so this is a macro rather than a generic fn).
 macro_rules! fit_linear {
-    ($params:expr, $float:ty, $records:expr, $targets:expr) => {{
+    ($params:expr, $float:ty, $records:expr, $targets:expr, $init:expr) => {{
         let params: &ValidTrainParams = $params;
         let records: Array2<$float> = $records;
+        let targets: Array1<usize> = $targets;
+        let init: Option<&Linear> = $init;
         let dim = records.ncols();
-        let dataset = Dataset::new(records, $targets);
-        let fitted = MultiLogisticRegression::<$float>::default()
+        let mut regression = MultiLogisticRegression::<$float>::default()
             .alpha(params.alpha as $float)
             .max_iterations(params.max_iterations)
-            .gradient_tolerance(1e-3)
+            .gradient_tolerance(1e-3);
+        // linfa's parameter columns are the classes present, in order; a warm start needs them
+        // all, or the columns would not line up with the scorer's.
+        let mut present = [false; K];
+        targets.iter().for_each(|&c| present[c] = true);
+        if let Some(init) = init.filter(|l| l.dim() == dim && present.iter().all(|&p| p)) {
+            let mut start = Array2::<$float>::zeros((dim + 1, K));
+            for c in 0..K {
+                for f in 0..dim {
+                    start[[f, c]] = init.weights[f * K + c] as $float;
+                }
+                start[[dim, c]] = init.bias[c] as $float;
+            }
+            regression = regression.initial_params(start);
+        }
+        let dataset = Dataset::new(records, targets);
+        let fitted = regression
             .fit(&dataset)
             .map_err(|e| Error::Train(format!("logistic regression failed: {e}")))?;
         // linfa orders its columns by the classes it saw; absent classes get no probability.
@@ -315,9 +361,17 @@ pub fn with_focus(base: &[LabeledPage], focus: &[LabeledPage], weight: usize) ->
     pages
 }
 
-/// Trains with `params` and reports how long it took.
-pub fn fit_timed(params: &ValidTrainParams, pages: &[LabeledPage]) -> Result<(Model, f64)> {
-    let start = Instant::now();
-    let model = params.fit(pages)?;
-    Ok((model, start.elapsed().as_secs_f64()))
+/// The iteration cap of a warm start ([`ValidTrainParams::fit_from`]): the weights start close
+/// to where they end, so a few iterations carry them the rest of the way.
+pub const WARM_START_ITERATIONS: u64 = 15;
+
+/// Trains with `params` (from `start`'s weights, if given) and reports how long it took.
+pub fn fit_timed(
+    params: &ValidTrainParams,
+    start: Option<&Model>,
+    pages: &[LabeledPage],
+) -> Result<(Model, f64)> {
+    let clock = Instant::now();
+    let model = params.fit_starting_at(pages, start)?;
+    Ok((model, clock.elapsed().as_secs_f64()))
 }

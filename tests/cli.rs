@@ -500,3 +500,43 @@ fn focus_pages_are_weighed_more() {
         // 24 corpus pages and the focus page three times.
         .stderr(predicate::str::contains("trained on 27 pages"));
 }
+
+#[test]
+fn warm_start_retrains_from_an_existing_model() {
+    let dir = TempDir::new().unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    let model = dir.path().join("warm.json");
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .args(["--focus"])
+        .arg(data("seed.tsv"))
+        .args(["--warm-start", "builtin", "-o"])
+        .arg(&model)
+        .assert()
+        .success();
+    // Started from the built-in model and weighed towards the seed page, the retrained model
+    // still cleans the seed page exactly.
+    let expected: Vec<String> = fs::read_to_string(data("seed.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("body\t"))
+        .map(|l| l.splitn(3, '\t').nth(2).unwrap().to_string())
+        .collect();
+    let out = stdout_of(
+        chaff()
+            .arg("clean")
+            .arg("--model")
+            .arg(&model)
+            .arg(data("seed.txt")),
+    );
+    assert_eq!(out.lines().collect::<Vec<_>>(), expected);
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .args(["--warm-start"])
+        .arg(dir.path().join("missing.json"))
+        .arg("-o")
+        .arg(&model)
+        .fails_saying("missing.json");
+}
