@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use std::sync::OnceLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
@@ -584,7 +584,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
     f[48] = found.has(Group::SiteNotice) as u8 as f32;
     // Menus are runs of everyday words in title case; names are not everyday words.
     f[49] =
-        (latin_words > 0 && words.iter().any(|w| is_common_word(w)) && f[41] > 0.5) as u8 as f32;
+        (f[41] > 0.5 && latin_words > 0 && words.iter().any(|w| is_common_word(w))) as u8 as f32;
     f
 }
 
@@ -795,10 +795,12 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
         "인턴기자",
         "PD",
     ];
+    // At most four core words matter: stop trimming once there are more.
     let core: Vec<&str> = words
         .iter()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && !TITLES.contains(w))
+        .take(4)
         .collect();
     if counts.hangul > 0 {
         return core.len() == 1 && counts.latin == 0 && {
@@ -1218,6 +1220,7 @@ fn keyword_groups(line: &str) -> Found {
             }
         }
         let ac = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .build(&patterns)
             .expect("keyword patterns build");
