@@ -123,6 +123,37 @@ pub struct Layout {
     /// generic ones in the site's language are used.
     #[serde(default)]
     pub photo_controls: Vec<String>,
+    /// A machine-made summary box above the story, shown on most of the site's pages.
+    #[serde(default)]
+    pub summary: Option<SummaryBox>,
+}
+
+/// A box of machine-made summary sentences above the story (class chrome, as LABELING.md's
+/// rule 12 says): they repeat the article's own sentences, so only their place and their heading
+/// tell them from the story.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryBox {
+    /// Heading templates; one is picked.
+    pub heading: Vec<String>,
+    /// Disclaimer templates after the sentences; one is picked, or none when empty.
+    #[serde(default)]
+    pub disclaimer: Vec<String>,
+    /// Marker before each sentence (`• `, `- `), or empty.
+    #[serde(default)]
+    pub marker: String,
+}
+
+/// The first sentence of a paragraph (the whole paragraph when it has one).
+fn first_sentence(paragraph: &str) -> String {
+    let cut = ["다. ", ". ", "? ", "! "]
+        .iter()
+        .filter_map(|end| paragraph.find(end).map(|at| at + end.len() - 1))
+        .min();
+    match cut {
+        Some(at) => paragraph[..at].to_string(),
+        None => paragraph.to_string(),
+    }
 }
 
 /// Photo-viewer controls for layouts that name none.
@@ -313,6 +344,10 @@ pub struct ComposeParams {
     pub no_header: f64,
     /// Chance of a page that is only the article (headline, story, maybe a copyright line).
     pub bare: f64,
+    /// Chance that a layout with a summary box shows it on a page.
+    pub summary_box: f64,
+    /// Chance of a news brief: a story of one or two paragraphs.
+    pub brief: f64,
 }
 
 impl Default for ComposeParams {
@@ -327,6 +362,8 @@ impl Default for ComposeParams {
             inline_credit: 0.2,
             no_header: 0.15,
             bare: 0.06,
+            summary_box: 0.35,
+            brief: 0.08,
         }
     }
 }
@@ -439,6 +476,8 @@ struct PageComposer<'a, R: Rng> {
     publisher: String,
     domain: String,
     out: Vec<(Class, String)>,
+    /// A news brief: the story stops after this many paragraphs.
+    paragraph_limit: Option<usize>,
 }
 
 impl<'a, R: Rng> PageComposer<'a, R> {
@@ -475,6 +514,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             publisher,
             domain,
             out: Vec::new(),
+            paragraph_limit: None,
         }
     }
 
@@ -635,9 +675,17 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             .choose(self.rng)
             .copied()
             .unwrap_or("");
+        let mut paragraphs = 0;
         for (i, line) in story.iter().enumerate() {
+            if self
+                .paragraph_limit
+                .is_some_and(|limit| paragraphs >= limit)
+            {
+                break;
+            }
             match line {
                 StoryLine::Paragraph(p) => {
+                    paragraphs += 1;
                     let mut text = p.clone();
                     if Some(i) == last_paragraph && self.rng.gen_bool(self.params.inline_credit) {
                         text = if self.article.lang == "kor" {
@@ -685,8 +733,35 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
     }
 
+    fn summary_box(&mut self, summary: &SummaryBox) {
+        self.one_of(&summary.heading, Class::Chrome);
+        let sentences: Vec<String> = self
+            .article
+            .story
+            .iter()
+            .filter_map(|l| match l {
+                StoryLine::Paragraph(p) => Some(first_sentence(p)),
+                _ => None,
+            })
+            .take(3)
+            .collect();
+        for sentence in sentences {
+            self.push(Class::Chrome, format!("{}{sentence}", summary.marker));
+        }
+        if !summary.disclaimer.is_empty() {
+            self.one_of(&summary.disclaimer, Class::Chrome);
+        }
+    }
+
     fn compose(&mut self) -> Vec<LabeledLine> {
+        if self.rng.gen_bool(self.params.brief) {
+            self.paragraph_limit = Some(self.rng.gen_range(1..=2));
+        }
         if self.rng.gen_bool(self.params.bare) {
+            // What another extractor hands over is often a brief.
+            if self.rng.gen_bool(0.4) {
+                self.paragraph_limit = Some(1);
+            }
             return self.compose_bare();
         }
         let layout = self.layout;
@@ -732,6 +807,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             self.one_of(&bylines, Class::Byline);
         }
         self.chrome_block(&layout.after_headline);
+        if let Some(summary) = &layout.summary {
+            if self.rng.gen_bool(self.params.summary_box) {
+                self.summary_box(summary);
+            }
+        }
         if byline_at == "top" && !byline_first {
             self.one_of(&bylines, Class::Byline);
         }

@@ -23,7 +23,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 8;
+pub const FEATURE_VERSION: u32 = 9;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -31,7 +31,7 @@ pub const HASH_BITS: u32 = 8;
 pub const HASH_DIM: usize = 1 << HASH_BITS;
 
 /// Names of the line features, in layout order.
-pub const LINE_FEATURES: [&str; 50] = [
+pub const LINE_FEATURES: [&str; 52] = [
     "chars",
     "words",
     "hangul_ratio",
@@ -82,12 +82,16 @@ pub const LINE_FEATURES: [&str; 50] = [
     "sign_off",
     "site_notice_words",
     "title_case_words",
+    "summary_heading",
+    "viewer_words",
 ];
 const N_LINE: usize = LINE_FEATURES.len();
 const HEADLINE_LIKE: usize = 40;
+const SUMMARY_HEADING: usize = 50;
+const SITE_NOTICE: usize = 48;
 
 /// Names of the page features, in layout order.
-pub const PAGE_FEATURES: [&str; 37] = [
+pub const PAGE_FEATURES: [&str; 39] = [
     "relative_position",
     "lines_from_start",
     "lines_to_end",
@@ -125,6 +129,8 @@ pub const PAGE_FEATURES: [&str; 37] = [
     "headline_like_run",
     "before_headline",
     "lead_overlap",
+    "under_summary_heading",
+    "summary_box_closed",
 ];
 const N_PAGE: usize = PAGE_FEATURES.len();
 
@@ -423,6 +429,16 @@ impl PageContext {
             0.0
         };
         p[36] = self.lead_overlap[i];
+        // Sentences of a machine summary box repeat the story; the box's heading gives them away.
+        // Nearer the heading is likelier inside the box; a notice line after the heading (the
+        // box's disclaimer) closes it.
+        if let Some(h) = (i.saturating_sub(6)..i)
+            .rev()
+            .find(|&j| rows[j][SUMMARY_HEADING] > 0.5)
+        {
+            p[37] = (7 - (i - h)) as f32 / 6.0;
+            p[38] = (h + 1..i).any(|j| rows[j][SITE_NOTICE] > 0.5) as u8 as f32;
+        }
     }
 }
 
@@ -585,6 +601,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
     // Menus are runs of everyday words in title case; names are not everyday words.
     f[49] =
         (f[41] > 0.5 && latin_words > 0 && words.iter().any(|w| is_common_word(w))) as u8 as f32;
+    f[50] = (found.has(Group::Summary) && n_words <= 8) as u8 as f32;
+    f[51] = found.has(Group::Viewer) as u8 as f32;
     f
 }
 
@@ -939,6 +957,10 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
         .iter()
         .enumerate()
         .map(|(i, line)| {
+            // The lead's only line has nothing else to share with: it is the lead.
+            if lead == [i] {
+                return 1.0;
+            }
             let tokens = content_tokens(line.as_ref());
             if tokens.is_empty() {
                 return 0.0;
@@ -1015,6 +1037,8 @@ enum Group {
     ListHeading,
     CreditPhrase,
     SiteNotice,
+    Summary,
+    Viewer,
 }
 
 const KEYWORDS: &[(Group, &[&str])] = &[
@@ -1165,11 +1189,7 @@ const KEYWORDS: &[(Group, &[&str])] = &[
     (
         Group::SiteNotice,
         &[
-            "요약",
-            "summary",
-            "summarized",
             "generated",
-            "takeaways",
             "cookie",
             "쿠키",
             "consent",
@@ -1191,20 +1211,71 @@ const KEYWORDS: &[(Group, &[&str])] = &[
             "download",
             "알림",
             "notification",
+            "produced with support",
+            "with support from",
+            "지원을 받아",
+            "후원을 받아",
+            "제보",
+            "disclaimer",
+            "whatsapp",
+            "follow us",
+            "listen to this",
+            "읽는 데",
+            "partners",
+            "accept all",
+            "co-published",
+        ],
+    ),
+    (
+        Group::Summary,
+        &[
+            "요약",
+            "핵심",
+            "summary",
+            "summaries",
+            "takeaways",
+            "highlights",
+            "at a glance",
+            "key points",
+            "the gist",
+            "in brief",
+            "things to know",
+            "quick read",
+            "tl;dr",
+        ],
+    ),
+    (
+        Group::Viewer,
+        &[
+            "확대",
+            "크게보기",
+            "크게 보기",
+            "원본보기",
+            "원본 보기",
+            "이전 사진",
+            "다음 사진",
+            "enlarge",
+            "expand",
+            "gallery",
+            "slideshow",
+            "full screen",
+            "fullscreen",
+            "zoom",
         ],
     ),
 ];
 
 /// Which keyword groups a line holds, found in one pass.
 struct Found {
-    groups: u8,
+    /// One bit per [`Group`].
+    groups: u32,
     /// Distinct rights keywords.
     rights: u32,
 }
 
 impl Found {
     fn has(&self, g: Group) -> bool {
-        self.groups & (1 << g as u8) != 0
+        self.groups & (1 << g as u32) != 0
     }
 }
 
@@ -1233,7 +1304,7 @@ fn keyword_groups(line: &str) -> Found {
     let mut rights_seen = 0u64;
     for m in ac.find_overlapping_iter(line) {
         let g = groups[m.pattern().as_usize()];
-        found.groups |= 1 << g as u8;
+        found.groups |= 1 << g as u32;
         if g == Group::Rights {
             rights_seen |= 1 << m.pattern().as_usize();
         }
@@ -1497,7 +1568,10 @@ mod tests {
             0.0
         );
         assert_eq!(feature("KBS 뉴스 홍길동입니다.", "sign_off"), 1.0);
-        assert_eq!(feature("AI 요약 기사 보기", "site_notice_words"), 1.0);
+        assert_eq!(feature("구독하고 알림 받기", "site_notice_words"), 1.0);
+        assert_eq!(feature("구독하고 알림 받기", "copyright_mark"), 0.0);
+        assert_eq!(feature("AI 요약", "summary_heading"), 1.0);
+        assert_eq!(feature("사진 크게보기", "viewer_words"), 1.0);
     }
 
     #[test]
