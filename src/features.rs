@@ -23,7 +23,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use crate::language::{script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 9;
+pub const FEATURE_VERSION: u32 = 10;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -31,7 +31,7 @@ pub const HASH_BITS: u32 = 8;
 pub const HASH_DIM: usize = 1 << HASH_BITS;
 
 /// Names of the line features, in layout order.
-pub const LINE_FEATURES: [&str; 52] = [
+pub const LINE_FEATURES: [&str; 53] = [
     "chars",
     "words",
     "hangul_ratio",
@@ -84,6 +84,7 @@ pub const LINE_FEATURES: [&str; 52] = [
     "title_case_words",
     "summary_heading",
     "viewer_words",
+    "promo_words",
 ];
 const N_LINE: usize = LINE_FEATURES.len();
 const HEADLINE_LIKE: usize = 40;
@@ -603,6 +604,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> [f32; N_L
         (f[41] > 0.5 && latin_words > 0 && words.iter().any(|w| is_common_word(w))) as u8 as f32;
     f[50] = (found.has(Group::Summary) && n_words <= 8) as u8 as f32;
     f[51] = found.has(Group::Viewer) as u8 as f32;
+    f[52] = found.has(Group::Promo) as u8 as f32;
     f
 }
 
@@ -1039,6 +1041,7 @@ enum Group {
     SiteNotice,
     Summary,
     Viewer,
+    Promo,
 }
 
 const KEYWORDS: &[(Group, &[&str])] = &[
@@ -1261,6 +1264,33 @@ const KEYWORDS: &[(Group, &[&str])] = &[
             "full screen",
             "fullscreen",
             "zoom",
+        ],
+    ),
+    (
+        Group::Promo,
+        &[
+            "free",
+            "save up",
+            "offer",
+            "discount",
+            "% off",
+            "trial",
+            "book now",
+            "buy ",
+            "shop ",
+            "deals",
+            "coupon",
+            "£",
+            "할인",
+            "무료",
+            "특가",
+            "이용권",
+            "쿠폰",
+            "구매",
+            "체험",
+            "가입하면",
+            "이벤트",
+            "혜택",
         ],
     ),
 ];
