@@ -984,6 +984,62 @@ count = [2, 2]
     }
 
     #[test]
+    fn summary_boxes_repeat_the_story_as_chrome_and_briefs_stop_early() {
+        let mut with_summary = layout();
+        with_summary.summary = Some(SummaryBox {
+            heading: vec!["AI 요약".into()],
+            disclaimer: vec!["AI가 요약한 내용입니다.".into()],
+            marker: "• ".into(),
+        });
+        let articles = vec![article("a.txt", "첫 기사"), article("b.txt", "둘째 기사")];
+        let params = ComposeParams {
+            pages_per_layout: 2,
+            summary_box: 1.0,
+            bare: 0.0,
+            brief: 0.0,
+            ..ComposeParams::default()
+        };
+        let pages = compose(&[with_summary], &articles, &params).unwrap();
+        for page in &pages {
+            let at = |text: &str| page.lines.iter().position(|l| l.text == text);
+            let heading = at("AI 요약").expect("summary heading");
+            let summary = &page.lines[heading + 1];
+            assert_eq!(summary.text, "• 첫 문단이다.");
+            assert_eq!(summary.class, Class::Chrome);
+            // The same sentence in the story stays body.
+            let story = at("첫 문단이다.").expect("story paragraph");
+            assert!(story > heading);
+            assert_eq!(page.lines[story].class, Class::Body);
+        }
+        let briefs = ComposeParams {
+            brief: 1.0,
+            bare: 0.0,
+            ..params
+        };
+        let long = parse_article(
+            "headline: 긴 기사\nauthor: 김민지\n---\n하나 문단이다.\n둘 문단이다.\n셋 문단이다.\n넷 문단이다.\n",
+            Path::new("long.txt"),
+            "kor",
+        )
+        .unwrap();
+        let articles = vec![long.clone(), long];
+        for page in compose(&[layout()], &articles, &briefs).unwrap() {
+            let paragraphs = page
+                .lines
+                .iter()
+                .filter(|l| l.text.ends_with("문단이다."))
+                .count();
+            assert!((1..=2).contains(&paragraphs), "{paragraphs} paragraphs");
+        }
+        assert_eq!(
+            first_sentence("첫 문장이다. 둘째 문장이다."),
+            "첫 문장이다."
+        );
+        assert_eq!(first_sentence("One. Two."), "One.");
+        assert_eq!(first_sentence("No end"), "No end");
+    }
+
+    #[test]
     fn article_errors_name_the_file() {
         let err = parse_article("headline: x\n", Path::new("x.txt"), "eng").unwrap_err();
         assert!(err.to_string().starts_with("x.txt: no `---`"));
