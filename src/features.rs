@@ -230,6 +230,7 @@ pub fn extract_with_counts<S: AsRef<str>>(
         .position(|&f| f == "prose")
         .expect("prose");
 
+    let mut scratch = Scratch::default();
     for i in 0..n {
         let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
         row[..N_LINE].copy_from_slice(&line_rows[i]);
@@ -248,7 +249,7 @@ pub fn extract_with_counts<S: AsRef<str>>(
             }
         }
         let start = out.hashed.len() as u32;
-        hashed_features(lines[i].as_ref(), &mut out.hashed);
+        hashed_features(lines[i].as_ref(), &mut out.hashed, &mut scratch);
         out.hashed_ranges.push((start, out.hashed.len() as u32));
     }
     out
@@ -906,11 +907,21 @@ fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
     counts.hangul > 0 && words.len() <= 6 && line.trim_end_matches(['.', ' ']).ends_with("입니다")
 }
 
-/// The Hangul syllables of a word, in order.
-fn hangul_syllables(word: &str) -> Vec<char> {
-    word.chars()
-        .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
-        .collect()
+/// Buffers reused from line to line, so that tokenizing a line allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    word: String,
+    syllables: Vec<char>,
+    tokens: Vec<u32>,
+}
+
+/// The Hangul syllables of a word, in order, into `out`.
+fn hangul_syllables(word: &str, out: &mut Vec<char>) {
+    out.clear();
+    out.extend(
+        word.chars()
+            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)),
+    );
 }
 
 /// The UTF-8 bytes of each pair of adjacent syllables (a Hangul syllable is 3 bytes).
@@ -923,16 +934,21 @@ fn hangul_pairs(syllables: &[char]) -> impl Iterator<Item = [u8; 6]> + '_ {
     })
 }
 
-/// Content tokens of a line, hashed: lower-cased Latin words of three letters or more, and
-/// Hangul syllable pairs (which survive Korean particles and endings).
-fn content_tokens(line: &str) -> Vec<u32> {
-    let mut tokens = Vec::new();
-    let mut word = String::new();
+/// Content tokens of a line, hashed, sorted and deduplicated into `scratch.tokens`: lower-cased
+/// Latin words of three letters or more, and Hangul syllable pairs (which survive Korean
+/// particles and endings).
+fn content_tokens(line: &str, scratch: &mut Scratch) {
+    let Scratch {
+        word,
+        syllables,
+        tokens,
+    } = scratch;
+    tokens.clear();
     for w in line.split_whitespace() {
-        normalize_word(w, &mut word);
-        let hangul = hangul_syllables(&word);
-        if hangul.len() >= 2 {
-            tokens.extend(hangul_pairs(&hangul).map(|pair| fnv1a(b't', &pair)));
+        normalize_word(w, word);
+        hangul_syllables(word, syllables);
+        if syllables.len() >= 2 {
+            tokens.extend(hangul_pairs(syllables).map(|pair| fnv1a(b't', &pair)));
         } else {
             // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
             let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
@@ -944,16 +960,19 @@ fn content_tokens(line: &str) -> Vec<u32> {
     }
     tokens.sort_unstable();
     tokens.dedup();
-    tokens
 }
 
 /// How much of each line's wording the article's lead (its first prose lines) shares: high for
 /// the page's own headline and deck, low for other articles' headlines.
 fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
     let lead: Vec<usize> = prose_lines.iter().copied().take(3).collect();
+    let mut scratch = Scratch::default();
     let lead_tokens: Vec<(usize, Vec<u32>)> = lead
         .iter()
-        .map(|&i| (i, content_tokens(lines[i].as_ref())))
+        .map(|&i| {
+            content_tokens(lines[i].as_ref(), &mut scratch);
+            (i, scratch.tokens.clone())
+        })
         .collect();
     lines
         .iter()
@@ -963,7 +982,8 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
             if lead == [i] {
                 return 1.0;
             }
-            let tokens = content_tokens(line.as_ref());
+            content_tokens(line.as_ref(), &mut scratch);
+            let tokens = &scratch.tokens;
             if tokens.is_empty() {
                 return 0.0;
             }
@@ -1426,13 +1446,15 @@ fn shape(line: &str) -> String {
     s
 }
 
-fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>) {
+fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
     let start = out.len();
     let trimmed = line.trim();
-    let mut word = String::new();
-    let words: Vec<&str> = trimmed.split_whitespace().collect();
-    for (k, w) in words.iter().enumerate() {
-        normalize_word(w, &mut word);
+    let Scratch {
+        word, syllables, ..
+    } = scratch;
+    let n_words = trimmed.split_whitespace().count();
+    for (k, w) in trimmed.split_whitespace().enumerate() {
+        normalize_word(w, word);
         if word.is_empty() {
             continue;
         }
@@ -1440,17 +1462,17 @@ fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>) {
         if k == 0 {
             out.push((bucket(b'f', word.as_bytes()), 1.0));
         }
-        if k + 1 == words.len() {
+        if k + 1 == n_words {
             out.push((bucket(b'l', word.as_bytes()), 1.0));
         }
-        let syllables = hangul_syllables(&word);
+        hangul_syllables(word, syllables);
         if syllables.len() >= 3 {
-            for pair in hangul_pairs(&syllables) {
+            for pair in hangul_pairs(syllables) {
                 out.push((bucket(b'b', &pair), 0.5));
             }
         }
     }
-    if words.len() <= 4 {
+    if n_words <= 4 {
         out.push((bucket(b's', shape(trimmed).as_bytes()), 1.0));
     }
     let slice = &mut out[start..];
