@@ -11,8 +11,8 @@ use chaff::clean::{kept_lines, CleanOptions};
 use chaff::features;
 use chaff::labeled::{read_corpus, LabeledPage};
 use chaff::language::PageLanguage;
-use chaff::train::TrainParams;
-use chaff::Labeler;
+use chaff::train::{TrainParams, WARM_START_ITERATIONS};
+use chaff::{Labeler, Model};
 
 fn corpus() -> Vec<LabeledPage> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("training");
@@ -115,6 +115,15 @@ fn training(c: &mut Criterion) {
     group.throughput(Throughput::Elements(lines as u64));
     group.bench_function(format!("{lines} lines"), |b| {
         b.iter(|| black_box(params.fit(&pages).expect("trains")))
+    });
+    // Retraining as `chaff train --warm-start builtin` does: from the shipped model's weights.
+    let warm = TrainParams::default()
+        .max_iterations(WARM_START_ITERATIONS)
+        .check()
+        .expect("valid");
+    let start = Model::builtin();
+    group.bench_function(format!("{lines} lines, warm start"), |b| {
+        b.iter(|| black_box(warm.fit_from(&start, &pages).expect("trains")))
     });
     group.finish();
 }
