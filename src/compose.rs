@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::class::Class;
 use crate::error::{Error, Result};
 use crate::labeled::LabeledLine;
-use crate::language::PageLanguage;
+use crate::language::{is_hangul_syllable, PageLanguage};
 
 /// One related-articles block of a layout.
 #[derive(Debug, Clone, Deserialize)]
@@ -524,7 +524,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         let english = self.article.lang != "kor";
         let suits = |t: &&String| {
             let romanized = t.contains("_en}") || t.contains("_EN}");
-            let hangul = t.chars().any(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+            let hangul = t.chars().any(is_hangul_syllable);
             if english {
                 !hangul || romanized
             } else {

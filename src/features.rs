@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use crate::language::{script_of, LetterCounts, PageLanguage, Script};
+use crate::language::{is_hangul_syllable, script_of, LetterCounts, PageLanguage, Script};
 
 /// Version of the feature layout. Models trained on another version are refused.
 pub const FEATURE_VERSION: u32 = 10;
@@ -827,9 +827,7 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
         return core.len() == 1 && counts.latin == 0 && {
             let syllables: Vec<char> = core[0].chars().collect();
             syllables.len() == 3
-                && syllables
-                    .iter()
-                    .all(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+                && syllables.iter().all(|&c| is_hangul_syllable(c))
                 && KOREAN_SURNAMES.binary_search(&syllables[0]).is_ok()
         };
     }
@@ -853,7 +851,7 @@ fn is_dash_name(line: &str) -> bool {
             .trim_start()
             .chars()
             .next()
-            .is_some_and(|c| c.is_uppercase() || ('\u{AC00}'..='\u{D7A3}').contains(&c))
+            .is_some_and(|c| c.is_uppercase() || is_hangul_syllable(c))
 }
 
 /// A sentence about the author: `Jane Doe covers energy ...`, `... 분야를 취재합니다.`
@@ -918,10 +916,7 @@ struct Scratch {
 /// The Hangul syllables of a word, in order, into `out`.
 fn hangul_syllables(word: &str, out: &mut Vec<char>) {
     out.clear();
-    out.extend(
-        word.chars()
-            .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c)),
-    );
+    out.extend(word.chars().filter(|&c| is_hangul_syllable(c)));
 }
 
 /// The UTF-8 bytes of each pair of adjacent syllables (a Hangul syllable is 3 bytes).
@@ -1429,7 +1424,7 @@ fn shape(line: &str) -> String {
             'A'
         } else if c.is_ascii_lowercase() {
             'a'
-        } else if ('\u{AC00}'..='\u{D7A3}').contains(&c) {
+        } else if is_hangul_syllable(c) {
             '가'
         } else if c.is_alphabetic() {
             'x'

@@ -28,6 +28,11 @@ pub enum Script {
     Neutral,
 }
 
+/// A precomposed Hangul syllable (U+AC00..=U+D7A3), the unit Korean text is written in.
+pub fn is_hangul_syllable(c: char) -> bool {
+    ('\u{AC00}'..='\u{D7A3}').contains(&c)
+}
+
 /// Classifies one character by script.
 pub fn script_of(c: char) -> Script {
     match c {

@@ -483,19 +483,25 @@ fn split_languages_writes_one_file_per_language() {
         .fails_saying("--out-dir");
 }
 
-#[test]
-fn focus_pages_are_weighed_more() {
-    let dir = TempDir::new().unwrap();
+/// `chaff train` on the first hand-labeled folder with the seed page as `--focus`, plus `args`.
+fn train_with_seed_focus(model: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
-    let model = dir.path().join("m.json");
     chaff()
         .arg("train")
         .arg(&corpus)
-        .args(["--focus"])
+        .arg("--focus")
         .arg(data("seed.tsv"))
-        .args(["--focus-weight", "3", "--max-iterations", "30", "-o"])
-        .arg(&model)
+        .args(args)
+        .arg("-o")
+        .arg(model)
         .assert()
+}
+
+#[test]
+fn focus_pages_are_weighed_more() {
+    let dir = TempDir::new().unwrap();
+    let model = dir.path().join("m.json");
+    train_with_seed_focus(&model, &["--focus-weight", "3", "--max-iterations", "30"])
         .success()
         // 24 corpus pages and the focus page three times.
         .stderr(predicate::str::contains("trained on 27 pages"));
@@ -504,24 +510,14 @@ fn focus_pages_are_weighed_more() {
 #[test]
 fn warm_start_retrains_from_an_existing_model() {
     let dir = TempDir::new().unwrap();
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
     let model = dir.path().join("warm.json");
-    chaff()
-        .arg("train")
-        .arg(&corpus)
-        .args(["--focus"])
-        .arg(data("seed.tsv"))
-        .args(["--warm-start", "builtin", "-o"])
-        .arg(&model)
-        .assert()
-        .success();
+    train_with_seed_focus(&model, &["--warm-start", "builtin"]).success();
     // Started from the built-in model and weighed towards the seed page, the retrained model
     // still cleans the seed page exactly.
-    let expected: Vec<String> = fs::read_to_string(data("seed.tsv"))
-        .unwrap()
-        .lines()
-        .filter(|l| l.starts_with("body\t"))
-        .map(|l| l.splitn(3, '\t').nth(2).unwrap().to_string())
+    let expected: Vec<String> = seed_gold()
+        .into_iter()
+        .filter(|(c, _)| c == "body")
+        .map(|(_, t)| t)
         .collect();
     let out = stdout_of(
         chaff()
@@ -531,11 +527,13 @@ fn warm_start_retrains_from_an_existing_model() {
             .arg(data("seed.txt")),
     );
     assert_eq!(out.lines().collect::<Vec<_>>(), expected);
+    let missing = dir.path().join("missing.json");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
     chaff()
         .arg("train")
         .arg(&corpus)
-        .args(["--warm-start"])
-        .arg(dir.path().join("missing.json"))
+        .arg("--warm-start")
+        .arg(&missing)
         .arg("-o")
         .arg(&model)
         .fails_saying("missing.json");
