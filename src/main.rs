@@ -196,6 +196,9 @@ struct EvalArgs {
     /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
     #[arg(long, value_name = "N", default_value_t = 8)]
     few_shot_layouts: usize,
+    /// A layout (folder name) for the few-shot curve, instead of the spread; repeatable.
+    #[arg(long, value_name = "NAME")]
+    few_shot_layout: Vec<String>,
     /// Threads for cross-validation folds.
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -599,12 +602,19 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
     let few = match args.few_shot {
         Some(k) => {
             let names: Vec<String> = by_layout(pages).keys().map(|s| s.to_string()).collect();
-            let step = (names.len() / args.few_shot_layouts.max(1)).max(1);
-            let chosen: Vec<String> = names
-                .into_iter()
-                .step_by(step)
-                .take(args.few_shot_layouts)
-                .collect();
+            let chosen: Vec<String> = if args.few_shot_layout.is_empty() {
+                let step = (names.len() / args.few_shot_layouts.max(1)).max(1);
+                names
+                    .into_iter()
+                    .step_by(step)
+                    .take(args.few_shot_layouts)
+                    .collect()
+            } else {
+                if let Some(unknown) = args.few_shot_layout.iter().find(|l| !names.contains(l)) {
+                    bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
+                }
+                args.few_shot_layout.clone()
+            };
             let shots = FewShot {
                 max_shots: k,
                 focus_weight: args.focus_weight,
