@@ -538,3 +538,13 @@ fn warm_start_retrains_from_an_existing_model() {
         .arg(&model)
         .fails_saying("missing.json");
 }
+
+#[test]
+fn few_shot_names_an_unknown_layout() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    chaff()
+        .arg("eval")
+        .arg(&corpus)
+        .args(["--few-shot", "1", "--few-shot-layout", "no-such-site"])
+        .fails_saying("no-such-site");
+}
