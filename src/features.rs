@@ -825,10 +825,12 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
         .collect();
     if counts.hangul > 0 {
         return core.len() == 1 && counts.latin == 0 && {
-            let syllables: Vec<char> = core[0].chars().collect();
-            syllables.len() == 3
-                && syllables.iter().all(|&c| is_hangul_syllable(c))
-                && KOREAN_SURNAMES.binary_search(&syllables[0]).is_ok()
+            let mut syllables = core[0].chars();
+            syllables.clone().count() == 3
+                && syllables.clone().all(is_hangul_syllable)
+                && syllables
+                    .next()
+                    .is_some_and(|first| KOREAN_SURNAMES.binary_search(&first).is_ok())
         };
     }
     (2..=3).contains(&core.len())
