@@ -118,8 +118,15 @@ impl LetterCounts {
         let bytes = line.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i] < 0x80 && ASCII_CLASS[bytes[i] as usize] & SPACE != 0 {
-                i += 1;
+            if bytes[i] < 0x80 {
+                if ASCII_CLASS[bytes[i] as usize] & SPACE != 0 {
+                    i += 1;
+                    continue;
+                }
+            } else if let Some(c) = line[i..].chars().next().filter(|c| c.is_whitespace()) {
+                // Non-ASCII spaces (U+00A0, U+3000, ...) separate words as ASCII ones do; the
+                // word loop below stops on them without advancing, so they are skipped here.
+                i += c.len_utf8();
                 continue;
             }
             let start = i;
@@ -617,6 +624,26 @@ mod tests {
             .into_iter()
             .map(|s| (&line[s.start..s.end], s.lang))
             .collect()
+    }
+
+    /// Every code point Rust calls white space.
+    fn unicode_spaces() -> impl Iterator<Item = char> {
+        (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+    }
+
+    #[test]
+    fn every_unicode_space_separates_words() {
+        // A non-ASCII space once stopped the word loop without advancing: an endless loop.
+        for space in unicode_spaces() {
+            let line = format!("Seoul{space}bus{space}{space}서울{space}버스{space}");
+            let counts = LetterCounts::of(&line);
+            assert_eq!(counts.latin, 8, "U+{:04X}", space as u32);
+            assert_eq!(counts.hangul, 4, "U+{:04X}", space as u32);
+            let only_space = LetterCounts::of(&space.to_string());
+            assert_eq!(only_space.total(), 0, "U+{:04X}", space as u32);
+        }
     }
 
     #[test]
