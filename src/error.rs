@@ -6,16 +6,17 @@ use std::io;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    // The system error is part of the message and deliberately not a `#[source]`: error
+    // reporters that print the chain would otherwise say it twice.
+    #[error("{path}: {error}")]
     Io {
         /// The file (or `-` for standard input/output).
         path: String,
         /// What the operating system said.
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
     /// Input text is not valid UTF-8.
-    #[error("{source_name}: invalid UTF-8 at byte {offset} (line {line})")]
+    #[error("{source_name}: invalid UTF-8 at byte {offset} (line {line}){hint}")]
     InvalidUtf8 {
         /// The file (or `-` for standard input).
         source_name: String,
@@ -23,6 +24,9 @@ pub enum Error {
         offset: usize,
         /// One-based line number holding that byte.
         line: usize,
+        /// The likely cause, when the bytes show one (compressed data, a legacy encoding), as
+        /// text to append to the message; empty otherwise.
+        hint: &'static str,
     },
     /// A labeled page or JSONL record is malformed.
     #[error("{path}:{line}: {message}")]
@@ -57,13 +61,34 @@ pub enum Error {
 
 impl Error {
     /// Wraps an I/O error with the path it happened on.
-    pub fn io(path: impl Into<String>, source: io::Error) -> Error {
+    pub fn io(path: impl Into<String>, error: io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            error,
+        }
+    }
+
+    /// The operating system's error, when this is an I/O error.
+    pub fn io_error(&self) -> Option<&io::Error> {
+        match self {
+            Error::Io { error, .. } => Some(error),
+            _ => None,
         }
     }
 }
 
 /// Result with chaff's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_errors_say_the_system_error_once() {
+        let err = Error::io("page.txt", io::Error::from(io::ErrorKind::NotFound));
+        let chain = format!("{:#}", anyhow::Error::from(err));
+        assert_eq!(chain.matches("not found").count(), 1, "{chain}");
+        assert!(chain.starts_with("page.txt: "), "{chain}");
+    }
+}

@@ -4,6 +4,7 @@
 //! TEXT is everything after the second tab, so a page line that itself holds a tab survives a
 //! round trip unchanged. Blank lines carry no label and are skipped.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -101,39 +102,62 @@ pub fn read_page(path: &Path) -> Result<LabeledPage> {
 }
 
 /// Reads a labeled corpus: each argument is a `.tsv` file or a folder searched recursively for
-/// them. Pages come back in a stable order (arguments in order, files sorted by path).
+/// them. Pages come back in a stable order (arguments in order, files sorted by path), each
+/// file once however many ways it can be reached.
 pub fn read_corpus<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<LabeledPage>> {
     let mut pages = Vec::new();
+    let mut seen = HashSet::new();
     for path in paths {
         for file in corpus_files(path.as_ref())? {
-            pages.push(read_page(&file)?);
+            if seen.insert(identity(&file)?) {
+                pages.push(read_page(&file)?);
+            }
         }
     }
     Ok(pages)
 }
 
-/// The `.tsv` files under `path` (or `path` itself when it is a file), sorted.
+/// The `.tsv` files under `path` (or `path` itself when it is not a folder), sorted.
+///
+/// Symbolic links are followed, but every folder and file is visited once: a link back up the
+/// tree (`ln -s . self`) neither repeats pages nor loops. Inside folders only regular files
+/// count, so a FIFO or device named `*.tsv` cannot block the walk; named explicitly, any
+/// readable file is read.
 pub fn corpus_files(path: &Path) -> Result<Vec<PathBuf>> {
     let meta = fs::metadata(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    if meta.is_file() {
+    if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files = Vec::new();
+    let mut seen = HashSet::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
+        if !seen.insert(identity(&dir)?) {
+            continue;
+        }
         let entries = fs::read_dir(&dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(dir.display().to_string(), e))?;
             let p = entry.path();
-            if p.is_dir() {
+            // `fs::metadata` follows links; a dangling link is an error worth naming.
+            let meta = fs::metadata(&p).map_err(|e| Error::io(p.display().to_string(), e))?;
+            if meta.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "tsv") {
+            } else if meta.is_file()
+                && p.extension().is_some_and(|e| e == "tsv")
+                && seen.insert(identity(&p)?)
+            {
                 files.push(p);
             }
         }
     }
     files.sort();
     Ok(files)
+}
+
+/// What a path resolves to, so that links to one file or folder count once.
+fn identity(path: &Path) -> Result<PathBuf> {
+    fs::canonicalize(path).map_err(|e| Error::io(path.display().to_string(), e))
 }
 
 fn layout_of(path: &Path) -> String {
@@ -144,6 +168,9 @@ fn layout_of(path: &Path) -> String {
 }
 
 /// Writes one line of the labeled-page format.
+///
+/// A text ending in `\r` (a page line that ended in `\r\r\n`) is ended with `\r\n`, so that
+/// reading the line back, which drops one `\r\n`, gives the text byte for byte.
 pub fn write_line<W: Write + ?Sized>(
     out: &mut W,
     class: Class,
@@ -155,7 +182,7 @@ pub fn write_line<W: Write + ?Sized>(
     out.write_all(lang.as_bytes())?;
     out.write_all(b"\t")?;
     out.write_all(text.as_bytes())?;
-    out.write_all(b"\n")
+    out.write_all(if text.ends_with('\r') { b"\r\n" } else { b"\n" })
 }
 
 #[cfg(test)]
@@ -186,6 +213,39 @@ mod tests {
         assert!(err.to_string().starts_with("p.tsv:1: expected"));
         let err = parse_page("body\tEnglish\tx\n", Path::new("p.tsv")).unwrap_err();
         assert!(err.to_string().contains("ISO 639-3"));
+    }
+
+    #[test]
+    fn a_text_ending_in_cr_round_trips() {
+        for text in ["ends in CR\r", "two\r\r", "mid\rdle"] {
+            let mut out = Vec::new();
+            write_line(&mut out, Class::Body, "eng", text).unwrap();
+            write_line(&mut out, Class::Chrome, "eng", "next").unwrap();
+            let page = parse_page(std::str::from_utf8(&out).unwrap(), Path::new("p.tsv")).unwrap();
+            assert_eq!(page.texts(), vec![text, "next"]);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn corpus_walks_count_each_page_once_and_skip_special_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir(&site).unwrap();
+        fs::write(site.join("p.tsv"), "body\teng\tHello\n").unwrap();
+        std::os::unix::fs::symlink(".", site.join("self")).unwrap();
+        std::os::unix::fs::symlink("..", site.join("up")).unwrap();
+        std::os::unix::fs::symlink("p.tsv", site.join("alias.tsv")).unwrap();
+        let fifo = site.join("pipe.tsv");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let pages = read_corpus(&[dir.path(), &site]).unwrap();
+        assert_eq!(
+            pages.len(),
+            1,
+            "{:?}",
+            pages.iter().map(|p| &p.path).collect::<Vec<_>>()
+        );
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
     }
 
     #[test]

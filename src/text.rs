@@ -17,8 +17,77 @@ pub fn decode<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a str> {
             source_name: source_name.to_string(),
             offset: offset + bom,
             line,
+            hint: not_utf8_hint(bytes),
         }
     })
+}
+
+/// What bytes that are not UTF-8 most likely are, as a hint to append to the error message.
+/// Compressed files and legacy encodings are the usual causes with scraped pages.
+pub fn not_utf8_hint(bytes: &[u8]) -> &'static str {
+    const MAGIC: [(&[u8], &str); 8] = [
+        (
+            b"\x1f\x8b",
+            ": this is gzip-compressed data; decompress it first (zcat FILE | chaff ...)",
+        ),
+        (
+            b"\x28\xb5\x2f\xfd",
+            ": this is zstd-compressed data; decompress it first (zstdcat FILE | chaff ...)",
+        ),
+        (
+            b"BZh",
+            ": this is bzip2-compressed data; decompress it first (bzcat FILE | chaff ...)",
+        ),
+        (
+            b"\xfd7zXZ\x00",
+            ": this is xz-compressed data; decompress it first (xzcat FILE | chaff ...)",
+        ),
+        (
+            b"PK\x03\x04",
+            ": this is a zip archive; extract the pages first",
+        ),
+        (b"%PDF-", ": this is a PDF file, not text"),
+        (
+            b"\xff\xfe",
+            ": this looks like UTF-16 text; convert it (iconv -f UTF-16 -t UTF-8)",
+        ),
+        (
+            b"\xfe\xff",
+            ": this looks like UTF-16 text; convert it (iconv -f UTF-16 -t UTF-8)",
+        ),
+    ];
+    if let Some((_, hint)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return hint;
+    }
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    if sample.iter().filter(|&&b| b == 0).count() * 100 > sample.len() {
+        return ": this looks like binary data (NUL bytes), not text";
+    }
+    if looks_like_euc_kr(sample) {
+        return ": this looks like Korean in EUC-KR/CP949; convert it (iconv -f CP949 -t UTF-8)";
+    }
+    ": the text may be in a legacy encoding such as Windows-1252; convert it to UTF-8 (iconv)"
+}
+
+/// Whether the non-ASCII bytes of `bytes` read as EUC-KR/CP949 double-byte characters: a
+/// lead byte 0x81..=0xFE followed by a trail byte, and most leads in the Hangul rows.
+fn looks_like_euc_kr(bytes: &[u8]) -> bool {
+    let (mut pairs, mut hangul, mut stray) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+        } else if (0x81..=0xFE).contains(&b) && bytes.get(i + 1).is_some_and(|&t| t >= 0x41) {
+            pairs += 1;
+            hangul += usize::from((0xB0..=0xC8).contains(&b));
+            i += 2;
+        } else {
+            stray += 1;
+            i += 1;
+        }
+    }
+    pairs >= 2 && stray * 10 <= pairs && hangul * 2 >= pairs
 }
 
 /// Whether a line carries no label: empty or only white space.
@@ -53,6 +122,17 @@ mod tests {
         assert!(msg.contains("page.txt"), "{msg}");
         assert!(msg.contains("byte 7"), "{msg}");
         assert!(msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_likely_cause() {
+        let hint = |bytes: &[u8]| decode(bytes, "p").unwrap_err().to_string();
+        assert!(hint(b"\x1f\x8b\x08\x00rest").contains("gzip"));
+        // "서울 버스" in EUC-KR.
+        let euc_kr = b"\xbc\xad\xbf\xef \xb9\xf6\xbd\xba\n";
+        assert!(hint(euc_kr).contains("EUC-KR"), "{}", hint(euc_kr));
+        assert!(hint(b"caf\xe9 cr\xe8me").contains("Windows-1252"));
+        assert!(hint(b"\xff\xfeS\x00").contains("UTF-16"));
     }
 
     #[test]
