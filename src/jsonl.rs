@@ -1,10 +1,14 @@
 //! JSONL page streams: one page per input line as a JSON object, one JSON object per page out.
 //!
 //! A record holds the page text in one string field (`text` unless configured), lines separated
-//! by `\n`. The output object is the input object, every field passed through byte for byte and
-//! in order, plus the result fields (`clean`, and with `label` also `lines`).
+//! by `\n`. The output object is the input object exactly as it came, byte for byte (its fields,
+//! their order, spacing, escapes and repeated keys), with the result fields added at its end:
+//! `clean`, and with `label` also `lines`. An input field with the name of a result field is an
+//! error naming it, since the output would hold that key twice.
 
-use indexmap::IndexMap;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -13,10 +17,13 @@ use crate::clean::{kept_lines, CleanOptions};
 use crate::labeler::Labeler;
 use crate::text;
 
-/// A parsed record: its fields, raw, in input order.
+/// A checked record: the object's own text and the page it holds.
 #[derive(Debug)]
-pub struct Record {
-    fields: IndexMap<String, Box<RawValue>>,
+pub struct Record<'a> {
+    /// The object, without surrounding white space.
+    object: &'a str,
+    /// Whether the object has no fields (the output then needs no comma before its own).
+    is_empty: bool,
     text: String,
 }
 
@@ -41,16 +48,120 @@ impl Default for Fields {
     }
 }
 
-/// Parses one JSONL record; the error says what is wrong (the caller adds the record number).
-pub fn parse_record(line: &str, fields: &Fields) -> Result<Record, String> {
-    let map: IndexMap<String, Box<RawValue>> =
-        serde_json::from_str(line).map_err(|e| format!("not a JSON object: {e}"))?;
-    let raw = map
-        .get(&fields.text)
+/// What a scan of an object's members found.
+#[derive(Default)]
+struct Members<'a> {
+    count: usize,
+    text: Option<&'a RawValue>,
+    text_repeated: bool,
+    clashes_with: Option<String>,
+}
+
+/// Scans an object's members without building it: keys are compared decoded (`"te\u0078t"` is
+/// the field `text`), values are only checked to be JSON.
+struct ScanMembers<'f> {
+    fields: &'f Fields,
+    with_lines: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for ScanMembers<'_> {
+    type Value = Members<'de>;
+
+    fn deserialize<D: de::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ScanMembers<'_> {
+    type Value = Members<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = Members::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: &'de RawValue = map.next_value()?;
+            members.count += 1;
+            if key == self.fields.text {
+                members.text_repeated |= members.text.is_some();
+                members.text = Some(value);
+            } else if key == self.fields.clean || (self.with_lines && key == self.fields.lines) {
+                members.clashes_with.get_or_insert(key);
+            }
+        }
+        Ok(members)
+    }
+}
+
+/// Checks one JSONL record (one line, without its line ending) and reads its page; the error
+/// says what is wrong (the caller adds the record number). `with_lines`: the output will also
+/// get the `lines` field, so an input field of that name is an error too.
+pub fn parse_record<'a>(
+    line: &'a str,
+    fields: &Fields,
+    with_lines: bool,
+) -> Result<Record<'a>, String> {
+    let object = line.trim_matches([' ', '\t', '\r', '\n']);
+    let mut de = serde_json::Deserializer::from_str(object);
+    let scan = ScanMembers { fields, with_lines };
+    let members = scan
+        .deserialize(&mut de)
+        .and_then(|m| de.end().map(|()| m))
+        .map_err(|e| format!("not a JSON object: {e}"))?;
+    if let Some(name) = members.clashes_with {
+        let flag = if name == fields.clean {
+            "--clean-field"
+        } else {
+            "--lines-field"
+        };
+        return Err(format!(
+            "the record has a field {name:?}, which is where chaff writes its output; \
+             choose another output field with {flag}"
+        ));
+    }
+    if members.text_repeated {
+        return Err(format!("field {:?} appears more than once", fields.text));
+    }
+    let raw = members
+        .text
         .ok_or_else(|| format!("no {:?} field", fields.text))?;
-    let text: String = serde_json::from_str(raw.get())
-        .map_err(|_| format!("field {:?} is not a string", fields.text))?;
-    Ok(Record { fields: map, text })
+    if !raw.get().starts_with('"') {
+        return Err(format!(
+            "field {:?} is not a string but {}",
+            fields.text,
+            json_kind(raw.get())
+        ));
+    }
+    // The object was checked whole, so the only way its string can fail is an escape that
+    // names no character: a UTF-16 surrogate (\ud800-\udfff) without its pair.
+    let text: String = serde_json::from_str(raw.get()).map_err(|e| {
+        format!(
+            "field {:?} is not valid text: it holds a \\u escape of an unpaired UTF-16 \
+             surrogate (\\ud800-\\udfff), which is no character ({})",
+            fields.text,
+            e.to_string().split(" at line ").next().unwrap_or_default()
+        )
+    })?;
+    Ok(Record {
+        object,
+        is_empty: members.count == 0,
+        text,
+    })
+}
+
+fn json_kind(raw: &str) -> &'static str {
+    match raw.as_bytes().first() {
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    }
 }
 
 #[derive(Serialize)]
@@ -73,13 +184,26 @@ pub fn process(
     let lines = text::page_lines(text);
     let labels = labeler.label(&lines);
     let clean = kept_lines(&lines, &labels, opts).join("\n");
-    let mut fields_out = record.fields;
-    let clean_raw =
-        RawValue::from_string(serde_json::to_string(&clean).expect("strings serialize"))
-            .expect("valid JSON");
-    fields_out.insert(fields.clean.clone(), clean_raw);
+    let body = record
+        .object
+        .strip_suffix('}')
+        .expect("a checked record is an object");
+    let mut out = String::with_capacity(record.object.len() + clean.len() + 64);
+    out.push_str(body);
+    let mut add_field = |name: &str, value: &str| {
+        if !(record.is_empty && out.len() == body.len()) {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(name).expect("strings serialize"));
+        out.push(':');
+        out.push_str(value);
+    };
+    add_field(
+        &fields.clean,
+        &serde_json::to_string(&clean).expect("strings serialize"),
+    );
     if with_lines {
-        let out: Vec<LineOut> = lines
+        let labeled: Vec<LineOut> = lines
             .iter()
             .zip(&labels)
             .map(|(t, l)| LineOut {
@@ -89,28 +213,39 @@ pub fn process(
                 text: t,
             })
             .collect();
-        let raw = RawValue::from_string(serde_json::to_string(&out).expect("labels serialize"))
-            .expect("valid JSON");
-        fields_out.insert(fields.lines.clone(), raw);
+        add_field(
+            &fields.lines,
+            &serde_json::to_string(&labeled).expect("labels serialize"),
+        );
     }
-    serde_json::to_string(&fields_out).expect("raw values serialize")
+    out.push('}');
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const PAGE: &str = r#""Seoul expands late-night bus routes\nSeoul will expand its late-night autonomous bus service to three routes next year, the city government said Tuesday, citing strong demand.\nCopyright © Example Times. All rights reserved.""#;
+
+    fn run(line: &str, with_lines: bool) -> Result<String, String> {
+        let fields = Fields::default();
+        let record = parse_record(line, &fields, with_lines)?;
+        Ok(process(
+            record,
+            &Labeler::builtin(),
+            &CleanOptions::new(),
+            &fields,
+            with_lines,
+        ))
+    }
+
     #[test]
     fn passes_fields_through_and_adds_clean_text() {
-        let labeler = Labeler::builtin();
-        let fields = Fields::default();
-        let line = r#"{"id": 7, "meta": {"b": [1, 2.50]}, "text": "Seoul expands late-night bus routes\nSeoul will expand its late-night autonomous bus service to three routes next year, the city government said Tuesday, citing strong demand.\nCopyright © Example Times. All rights reserved."}"#;
-        let record = parse_record(line, &fields).unwrap();
-        let out = process(record, &labeler, &CleanOptions::new(), &fields, false);
-        assert!(
-            out.starts_with(r#"{"id":7,"meta":{"b": [1, 2.50]},"text":"#),
-            "{out}"
-        );
+        let line = format!(r#"{{"id": 7, "meta": {{"b": [1, 2.50]}}, "text": {PAGE}}}"#);
+        let out = run(&line, false).unwrap();
+        let input_part = line.strip_suffix('}').unwrap();
+        assert!(out.starts_with(input_part), "{out}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let clean = v["clean"].as_str().unwrap();
         assert!(clean.contains("three routes next year"));
@@ -118,18 +253,49 @@ mod tests {
     }
 
     #[test]
+    fn input_fields_come_out_exactly_as_they_came_in() {
+        // Repeated keys, escaped keys and odd spacing are the input's business, not chaff's.
+        let line = format!(r#"{{"id":1,"id":2, "te\u0078t" : {PAGE} ,"x":"\u00e9"}}"#);
+        let out = run(&line, true).unwrap();
+        assert!(out.starts_with(line.strip_suffix('}').unwrap()), "{out}");
+        assert!(out.ends_with("]}"), "{out}");
+        let empty_ok = run(r#"{"text":""}"#, false).unwrap();
+        assert_eq!(empty_ok, r#"{"text":"","clean":""}"#);
+    }
+
+    #[test]
+    fn an_input_field_named_like_an_output_field_is_an_error() {
+        let line = format!(r#"{{"lines": 3, "text": {PAGE}}}"#);
+        let err = run(&line, true).unwrap_err();
+        assert!(
+            err.contains(r#""lines""#) && err.contains("--lines-field"),
+            "{err}"
+        );
+        // Without label's `lines` output the field is just passed through.
+        assert!(run(&line, false).is_ok());
+        let err = run(&format!(r#"{{"clean": 1, "text": {PAGE}}}"#), false).unwrap_err();
+        assert!(err.contains("--clean-field"), "{err}");
+    }
+
+    #[test]
     fn malformed_records_say_what_is_wrong() {
-        let f = Fields::default();
-        assert!(parse_record("{oops", &f)
-            .unwrap_err()
-            .starts_with("not a JSON object"));
+        let err = |line: &str| run(line, false).unwrap_err();
+        assert!(err("{oops").starts_with("not a JSON object"));
+        assert!(err("[1]").starts_with("not a JSON object"));
+        assert!(err(r#"{"text":"a"} x"#).starts_with("not a JSON object"));
+        assert_eq!(err(r#"{"id": 1}"#), "no \"text\" field");
         assert_eq!(
-            parse_record(r#"{"id": 1}"#, &f).unwrap_err(),
-            "no \"text\" field"
+            err(r#"{"text": 3}"#),
+            "field \"text\" is not a string but a number"
         );
         assert_eq!(
-            parse_record(r#"{"text": 3}"#, &f).unwrap_err(),
-            "field \"text\" is not a string"
+            err(r#"{"text":"a","text":"b"}"#),
+            "field \"text\" appears more than once"
+        );
+        let surrogate = err(r#"{"text":"\ud800"}"#);
+        assert!(
+            surrogate.contains("not valid text") && surrogate.contains("surrogate"),
+            "{surrogate}"
         );
     }
 }

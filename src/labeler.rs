@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::class::Class;
 use crate::features;
-use crate::language::PageLanguage;
+use crate::language::{LetterCounts, PageLanguage};
 use crate::model::Model;
 
 /// The label of one line.
@@ -58,21 +58,47 @@ impl Labeler {
         &self,
         lines: &[S],
     ) -> (Vec<LineLabel>, PageLanguage) {
-        let (page, langs, feats) = analyze_page(lines);
-        let log_probs = self.model.log_probs(&feats);
-        let classes = self.model.transitions.viterbi(&log_probs);
-        let labels = classes
-            .into_iter()
-            .zip(langs)
-            .zip(&log_probs)
-            .map(|((class, lang), lp)| LineLabel {
-                class,
-                lang,
-                probs: lp.map(f32::exp),
-            })
-            .collect();
+        let (page, counts) = PageLanguage::analyze(lines);
+        let langs = line_languages(&page, lines, &counts);
+        let mut labels = Vec::with_capacity(lines.len());
+        // Features take about 1 KB a line: a page of millions of short lines (a log or a table
+        // dump scraped as a page) is scored in windows so memory stays bounded. Real pages have
+        // a few thousand lines at most and are scored whole.
+        for start in (0..lines.len()).step_by(WINDOW_LINES) {
+            let window = start..lines.len().min(start + WINDOW_LINES);
+            let feats = features::extract_with_counts(
+                &lines[window.clone()],
+                &page,
+                &langs[window.clone()],
+                &counts[window.clone()],
+            );
+            let log_probs = self.model.log_probs(&feats);
+            let classes = self.model.transitions.viterbi(&log_probs);
+            labels.extend(classes.into_iter().zip(&langs[window]).zip(&log_probs).map(
+                |((class, &lang), lp)| LineLabel {
+                    class,
+                    lang,
+                    probs: lp.map(f32::exp),
+                },
+            ));
+        }
         (labels, page)
     }
+}
+
+/// The most lines scored together; longer pages are scored in windows of this many lines.
+pub const WINDOW_LINES: usize = 20_000;
+
+fn line_languages<S: AsRef<str>>(
+    page: &PageLanguage,
+    lines: &[S],
+    counts: &[LetterCounts],
+) -> Vec<&'static str> {
+    lines
+        .iter()
+        .zip(counts)
+        .map(|(l, c)| page.language_of(c, l.as_ref()))
+        .collect()
 }
 
 /// Everything labeling computes before scoring, the same at training and labeling time: the
@@ -81,11 +107,26 @@ pub fn analyze_page<S: AsRef<str>>(
     lines: &[S],
 ) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
     let (page, counts) = PageLanguage::analyze(lines);
-    let langs: Vec<&'static str> = lines
-        .iter()
-        .zip(&counts)
-        .map(|(l, c)| page.language_of(c, l.as_ref()))
-        .collect();
+    let langs = line_languages(&page, lines, &counts);
     let feats = features::extract_with_counts(lines, &page, &langs, &counts);
     (page, langs, feats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_longer_than_a_window_gets_one_label_per_line() {
+        let para = "Seoul will expand its late-night autonomous bus service to three routes next year, the city said.";
+        let mut lines = vec!["Menu"; WINDOW_LINES + 5];
+        lines[WINDOW_LINES + 1] = para;
+        lines[3] = para;
+        let labels = Labeler::builtin().label(&lines);
+        assert_eq!(labels.len(), lines.len());
+        // The line after the window boundary is labeled in its own window's context, as the
+        // same line is in the first window.
+        assert_eq!(labels[WINDOW_LINES + 1].lang, "eng");
+        assert!(labels.iter().all(|l| l.probs.iter().all(|p| p.is_finite())));
+    }
 }

@@ -1,11 +1,13 @@
 //! The `chaff` command line: a thin layer over the library.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use linfa::ParamGuard;
@@ -56,18 +58,22 @@ struct PageInput {
     #[arg(long)]
     jsonl: bool,
     /// With --jsonl: the field holding the page text.
-    #[arg(long, value_name = "NAME", default_value = "text")]
+    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     text_field: String,
     /// With --jsonl: the field the cleaned text is written to.
-    #[arg(long, value_name = "NAME", default_value = "clean")]
+    #[arg(long, value_name = "NAME", default_value = "clean", requires = "jsonl")]
     clean_field: String,
     /// With --jsonl: what to do with a malformed record: stop with an error, or skip it and
     /// report the count on standard error.
-    #[arg(long, value_name = "WHAT", default_value = "stop", value_parser = ["stop", "skip"])]
+    #[arg(long, value_name = "WHAT", default_value = "stop", value_parser = ["stop", "skip"], requires = "jsonl")]
     on_error: String,
+    /// The largest page read: a file, standard input or a JSONL record (with its JSON) larger
+    /// than this is an error naming it (with --jsonl --on-error skip, the record is skipped).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_PAGE_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    max_page_bytes: u64,
     /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    threads: Option<u16>,
     /// No progress bar.
     #[arg(long, short)]
     quiet: bool,
@@ -83,14 +89,7 @@ impl PageInput {
     }
 
     fn pool(&self) -> Result<rayon::ThreadPool> {
-        let mut builder = rayon::ThreadPoolBuilder::new();
-        if let Some(n) = self.threads {
-            if n == 0 {
-                bail!("--threads must be at least 1");
-            }
-            builder = builder.num_threads(n);
-        }
-        Ok(builder.build()?)
+        thread_pool(self.threads)
     }
 
     fn progress(&self, total_bytes: Option<u64>) -> ProgressBar {
@@ -118,6 +117,9 @@ struct LabelArgs {
     /// One JSON object per line: class, language, probabilities, segments and text.
     #[arg(long)]
     json: bool,
+    /// With --jsonl: the field the per-line labels are written to.
+    #[arg(long, value_name = "NAME", default_value = "lines", requires = "jsonl")]
+    lines_field: String,
 }
 
 #[derive(Args)]
@@ -160,9 +162,9 @@ struct TrainArgs {
     /// Labeled pages of a new site layout to weigh more than the rest of the corpus.
     #[arg(long, value_name = "PATH")]
     focus: Vec<PathBuf>,
-    /// How many times each --focus page counts.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    focus_weight: usize,
+    /// How many times each --focus page counts (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
+    focus_weight: u16,
 }
 
 #[derive(Args)]
@@ -188,8 +190,8 @@ struct EvalArgs {
     #[arg(long, value_name = "K")]
     few_shot: Option<usize>,
     /// How many times each of the K pages counts in few-shot retraining (as `train --focus`).
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    focus_weight: usize,
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
+    focus_weight: u16,
     /// In few-shot retraining, start from the k=0 model's weights, as `train --warm-start`.
     #[arg(long)]
     warm_start: bool,
@@ -200,12 +202,35 @@ struct EvalArgs {
     #[arg(long, value_name = "NAME")]
     few_shot_layout: Vec<String>,
     /// Threads for cross-validation folds.
-    #[arg(long, value_name = "N")]
-    threads: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    threads: Option<u16>,
 }
 
+/// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.
+const DEFAULT_MAX_PAGE_BYTES: u64 = 256 << 20;
+
+/// The most worker threads `--threads` takes: more only adds memory and start-up time.
+const MAX_THREADS: i64 = 256;
+
+/// The most a `--focus-weight` page counts: each count is a copy of the page in training memory.
+const MAX_FOCUS_WEIGHT: i64 = 1000;
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help, version and usage errors: their text must reach its reader, or the exit says so.
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            return match err.print() {
+                Ok(()) => ExitCode::from(code),
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(code),
+                Err(e) => {
+                    note(format_args!("chaff: cannot write the help text: {e}"));
+                    ExitCode::FAILURE
+                }
+            };
+        }
+    };
     let result = match cli.command {
         Command::Label(args) => run_label(args),
         Command::Clean(args) => run_clean(args),
@@ -214,17 +239,86 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`chaff clean big.txt | head`) means the reader has all it wants.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            // A closed pipe (e.g. `chaff clean big.txt | head`) is not an error worth a message.
-            if let Some(io) = err.downcast_ref::<io::Error>() {
-                if io.kind() == io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
-            }
-            eprintln!("chaff: {err:#}");
+            note(format_args!("chaff: {err:#}"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes a message to standard error; a closed or failing standard error cannot be reported
+/// anywhere, so it does not stop or crash the run.
+fn note(message: std::fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        let io = cause.downcast_ref::<io::Error>().or_else(|| {
+            cause
+                .downcast_ref::<chaff::Error>()
+                .and_then(chaff::Error::io_error)
+        });
+        io.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Standard output, buffered, its errors naming it; refused when the shell closed it
+/// (`chaff clean page.txt >&-`): Rust then quietly points it at `/dev/null`, and every page
+/// would vanish with exit 0.
+fn stdout() -> Result<BufWriter<Stdout>> {
+    if stdout_was_closed() {
+        bail!("standard output is closed: redirect it to a file (or use --out-dir)");
+    }
+    Ok(BufWriter::new(Stdout(io::stdout().lock())))
+}
+
+/// Standard output whose write errors (`/dev/full`, a full disk) say it was standard output.
+struct Stdout(io::StdoutLock<'static>);
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::named)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(Stdout::named)
+    }
+}
+
+impl Stdout {
+    fn named(e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("standard output: {e}"))
+    }
+}
+
+/// Whether standard output is the `/dev/null` that Rust's start-up opens read-write in place of
+/// a closed descriptor; a shell's `> /dev/null` opens it write-only.
+#[cfg(target_os = "linux")]
+fn stdout_was_closed() -> bool {
+    let is_null = fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == Path::new("/dev/null"));
+    is_null
+        && fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+            info.lines()
+                .find_map(|l| l.strip_prefix("flags:"))
+                .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                .is_some_and(|flags| flags & 0o3 == 0o2)
+        })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_was_closed() -> bool {
+    false
+}
+
+fn thread_pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n.into());
+    }
+    Ok(builder.build()?)
 }
 
 fn load_labeler(model: &Option<PathBuf>) -> Result<Labeler> {
@@ -234,21 +328,127 @@ fn load_labeler(model: &Option<PathBuf>) -> Result<Labeler> {
     })
 }
 
-fn read_input(file: &Path) -> Result<Vec<u8>> {
+/// Reads one page, refusing folders (with what to do instead) and pages over `max_bytes`
+/// (so `/dev/zero` ends with a message, not with all memory).
+fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let name = file.display().to_string();
-    if name == "-" {
-        let mut buf = Vec::new();
-        io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| chaff::Error::io("-", e))?;
-        Ok(buf)
+    let reader: Box<dyn Read> = if file.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
     } else {
-        Ok(fs::read(file).map_err(|e| chaff::Error::io(&name, e))?)
+        if fs::metadata(file).is_ok_and(|m| m.is_dir()) {
+            bail!(
+                "{name}: is a folder; give the page files in it (for example {}/*.txt)",
+                name.trim_end_matches('/')
+            );
+        }
+        Box::new(fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?)
+    };
+    let mut buf = Vec::new();
+    reader
+        .take(max_bytes + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| chaff::Error::io(&name, e))?;
+    if buf.len() as u64 > max_bytes {
+        bail!("{name}: the page is larger than --max-page-bytes ({max_bytes} bytes); raise the limit or split the page");
+    }
+    Ok(buf)
+}
+
+/// The inputs' bytes read and labeled at once, and the most files at once: outputs are held
+/// until their batch is done, so both bound memory; output keeps argument order.
+const BATCH_BYTES: u64 = 64 << 20;
+const FILES_PER_BATCH: usize = 64;
+
+/// Splits `files` into batches of at most [`FILES_PER_BATCH`] files and about [`BATCH_BYTES`]
+/// bytes (a larger file is a batch of its own).
+fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        let size = fs::metadata(file).map_or(0, |m| m.len());
+        if i > start && (i - start == FILES_PER_BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
+/// The files `--out-dir` writes, checked before anything is written: no two inputs may share
+/// an output file, and no output may be an input.
+struct OutputFiles {
+    dir: PathBuf,
+    inputs: HashMap<PathBuf, PathBuf>,
+    claimed: HashMap<PathBuf, PathBuf>,
+}
+
+impl OutputFiles {
+    fn new(dir: &Path, inputs: &[PathBuf]) -> Result<OutputFiles> {
+        fs::create_dir_all(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
+        let dir =
+            fs::canonicalize(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
+        let inputs = inputs
+            .iter()
+            .filter_map(|f| Some((fs::canonicalize(f).ok()?, f.clone())))
+            .collect();
+        Ok(OutputFiles {
+            dir,
+            inputs,
+            claimed: HashMap::new(),
+        })
+    }
+
+    /// Reserves `name` in the output folder for `input`'s output.
+    fn claim(&mut self, input: &Path, name: OsString) -> Result<PathBuf> {
+        let target = self.dir.join(name);
+        if let Some(overwritten) = self.inputs.get(&target) {
+            bail!(
+                "{}: writing it would overwrite the input {}; choose another --out-dir",
+                target.display(),
+                overwritten.display()
+            );
+        }
+        if let Some(other) = self.claimed.insert(target.clone(), input.to_path_buf()) {
+            if other != input {
+                bail!(
+                    "{} and {} would both be written to {}; give them different names or --out-dir folders",
+                    other.display(),
+                    input.display(),
+                    target.display()
+                );
+            }
+        }
+        Ok(target)
+    }
+
+    /// Reserves the output file of `input` under its own name, with `extension` when given.
+    fn claim_for(&mut self, input: &Path, extension: Option<&str>) -> Result<PathBuf> {
+        let name = output_name(input)?;
+        let name = match extension {
+            Some(ext) => Path::new(&name).with_extension(ext).into_os_string(),
+            None => name,
+        };
+        self.claim(input, name)
     }
 }
 
-/// How many files are read and labeled at once; output keeps argument order.
-const FILES_PER_BATCH: usize = 64;
+/// The file name an input's output is named after.
+fn output_name(input: &Path) -> Result<OsString> {
+    if input.as_os_str() == "-" {
+        bail!("--out-dir needs named input files, not standard input");
+    }
+    match input.file_name() {
+        Some(name) => Ok(name.to_os_string()),
+        None => bail!(
+            "{}: has no file name to name its output after; give the page file's path",
+            input.display()
+        ),
+    }
+}
 
 /// Runs `render` on every input page (a file, or standard input), in parallel batches, and
 /// writes each page's output in argument order to standard output or to `--out-dir`.
@@ -258,22 +458,26 @@ fn for_each_page(
     render: impl Fn(&[&str], &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
     let files = input.files();
+    let mut targets = Vec::new();
     if let Some(dir) = &input.out_dir {
-        fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+        let mut outputs = OutputFiles::new(dir, &files)?;
         for file in &files {
-            out_path(dir, file, out_extension)?;
+            targets.push(outputs.claim_for(file, out_extension)?);
         }
     }
+    let mut out = match input.out_dir {
+        Some(_) => None,
+        None => Some(stdout()?),
+    };
     let pool = input.pool()?;
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
     let progress = input.progress(None);
-    for batch in files.chunks(FILES_PER_BATCH) {
+    let mut done = 0;
+    for batch in batches(&files) {
         let outputs: Vec<Result<Vec<u8>>> = pool.install(|| {
             batch
                 .par_iter()
                 .map(|file| {
-                    let bytes = read_input(file)?;
+                    let bytes = read_input(file, input.max_page_bytes)?;
                     let page = text::decode(&bytes, &file.display().to_string())?;
                     let lines = text::page_lines(page);
                     let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
@@ -283,50 +487,104 @@ fn for_each_page(
                 })
                 .collect()
         });
-        for (file, output) in batch.iter().zip(outputs) {
+        for output in outputs {
             let output = output?;
-            match &input.out_dir {
-                Some(dir) => {
-                    let target = out_path(dir, file, out_extension)?;
-                    fs::write(&target, &output)
+            match &mut out {
+                None => {
+                    let target = &targets[done];
+                    fs::write(target, &output)
                         .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
                 }
-                None => out.write_all(&output)?,
+                Some(out) => out.write_all(&output)?,
             }
+            done += 1;
         }
     }
     progress.finish_and_clear();
-    out.flush()?;
+    if let Some(out) = &mut out {
+        out.flush()?;
+    }
     Ok(())
 }
 
-/// Records read and processed at once; memory stays bounded by this many pages.
+/// Records read and processed at once, and their bytes at most: memory stays bounded by the
+/// batch whatever the stream's length (a record larger than the byte budget is a batch alone).
 const RECORDS_PER_BATCH: usize = 1024;
+const RECORD_BATCH_BYTES: usize = 64 << 20;
+
+/// One JSONL line as read: its bytes, or how long it was when over the page size cap.
+enum RawRecord {
+    Line(Vec<u8>),
+    TooLong(u64),
+}
+
+/// Reads the next line (without its `\n`), keeping at most `max_bytes` of it.
+fn read_record(reader: &mut dyn BufRead, max_bytes: u64) -> io::Result<Option<RawRecord>> {
+    let mut line = Vec::new();
+    let mut length = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, ends) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => (&chunk[..at], true),
+            None => (chunk, false),
+        };
+        length += part.len() as u64;
+        if length <= max_bytes {
+            line.extend_from_slice(part);
+        } else if !line.is_empty() {
+            line = Vec::new();
+        }
+        let used = part.len() + usize::from(ends);
+        reader.consume(used);
+        if ends {
+            break;
+        }
+    }
+    Ok(match (any, length > max_bytes) {
+        (false, _) => None,
+        (true, false) => Some(RawRecord::Line(line)),
+        (true, true) => Some(RawRecord::TooLong(length)),
+    })
+}
 
 /// Streams JSONL pages: records are read in bounded batches, processed in parallel and written
 /// in input order.
 fn for_each_record(
     input: &PageInput,
-    with_lines: bool,
+    lines_field: Option<&str>,
     opts: &CleanOptions,
     labeler: &Labeler,
 ) -> Result<()> {
     if input.out_dir.is_some() {
         bail!("--out-dir does not go with --jsonl: records are written to standard output");
     }
+    let with_lines = lines_field.is_some();
     let fields = jsonl::Fields {
         text: input.text_field.clone(),
         clean: input.clean_field.clone(),
-        ..jsonl::Fields::default()
+        lines: lines_field.unwrap_or("lines").to_string(),
     };
+    if fields.clean == fields.lines && with_lines {
+        bail!(
+            "--clean-field and --lines-field name the same field {:?}",
+            fields.clean
+        );
+    }
     let skip = input.on_error == "skip";
     let pool = input.pool()?;
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = stdout()?;
     let mut skipped = 0u64;
     for file in input.files() {
         let name = file.display().to_string();
-        let reader: Box<dyn BufRead> = if name == "-" {
+        if fs::metadata(&file).is_ok_and(|m| m.is_dir()) {
+            bail!("{name}: is a folder; give the JSONL files in it");
+        }
+        let mut reader: Box<dyn BufRead> = if name == "-" {
             Box::new(io::stdin().lock())
         } else {
             Box::new(BufReader::new(
@@ -338,21 +596,38 @@ fn for_each_record(
             .filter(|m| m.is_file())
             .map(|m| m.len());
         let progress = input.progress(size);
-        let mut lines = reader.split(b'\n');
         let mut record_no = 0usize;
         loop {
-            let mut batch: Vec<(usize, Vec<u8>)> = Vec::with_capacity(RECORDS_PER_BATCH);
-            for line in lines.by_ref() {
-                let line = line.map_err(|e| chaff::Error::io(&name, e))?;
-                record_no += 1;
-                progress.inc(line.len() as u64 + 1);
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                batch.push((record_no, line));
-                if batch.len() == RECORDS_PER_BATCH {
+            let mut batch: Vec<(usize, Result<Vec<u8>, String>)> = Vec::new();
+            let mut batch_bytes = 0;
+            while batch.len() < RECORDS_PER_BATCH && batch_bytes < RECORD_BATCH_BYTES {
+                let Some(record) = read_record(&mut reader, input.max_page_bytes)
+                    .map_err(|e| chaff::Error::io(&name, e))?
+                else {
                     break;
-                }
+                };
+                record_no += 1;
+                let line = match record {
+                    RawRecord::Line(mut line) => {
+                        progress.inc(line.len() as u64 + 1);
+                        if record_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                            line.drain(..3);
+                        }
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        batch_bytes += line.len();
+                        Ok(line)
+                    }
+                    RawRecord::TooLong(length) => {
+                        progress.inc(length + 1);
+                        Err(format!(
+                            "the record is {length} bytes, larger than --max-page-bytes ({})",
+                            input.max_page_bytes
+                        ))
+                    }
+                };
+                batch.push((record_no, line));
             }
             if batch.is_empty() {
                 break;
@@ -361,10 +636,15 @@ fn for_each_record(
                 batch
                     .par_iter()
                     .map(|(_, bytes)| {
+                        let bytes = bytes.as_ref().map_err(Clone::clone)?;
                         let line = std::str::from_utf8(bytes).map_err(|e| {
-                            format!("invalid UTF-8 at byte {} of the record", e.valid_up_to())
+                            format!(
+                                "invalid UTF-8 at byte {} of the record{}",
+                                e.valid_up_to(),
+                                text::not_utf8_hint(bytes)
+                            )
                         })?;
-                        let record = jsonl::parse_record(line.trim_end_matches('\r'), &fields)?;
+                        let record = jsonl::parse_record(line, &fields, with_lines)?;
                         Ok(jsonl::process(record, labeler, opts, &fields, with_lines))
                     })
                     .collect()
@@ -378,7 +658,9 @@ fn for_each_record(
                     Err(message) if skip => {
                         skipped += 1;
                         progress.suspend(|| {
-                            eprintln!("chaff: {name}: record {no}: {message} (skipped)")
+                            note(format_args!(
+                                "chaff: {name}: record {no}: {message} (skipped)"
+                            ))
                         });
                     }
                     Err(message) => bail!("{name}: record {no}: {message}"),
@@ -389,21 +671,9 @@ fn for_each_record(
     }
     out.flush()?;
     if skipped > 0 {
-        eprintln!("chaff: skipped {skipped} malformed record(s)");
+        note(format_args!("chaff: skipped {skipped} malformed record(s)"));
     }
     Ok(())
-}
-
-/// Where `--out-dir` puts the output for `file`: its name, with `extension` when given (labeled
-/// pages become `.tsv`, ready for `chaff train`).
-fn out_path(dir: &Path, file: &Path, extension: Option<&str>) -> Result<PathBuf> {
-    match file.file_name() {
-        Some(name) if file.as_os_str() != "-" => Ok(match extension {
-            Some(ext) => dir.join(name).with_extension(ext),
-            None => dir.join(name),
-        }),
-        _ => bail!("--out-dir needs named input files, not standard input"),
-    }
 }
 
 #[derive(serde::Serialize)]
@@ -440,7 +710,8 @@ impl From<&LineLabel> for Probabilities {
 fn run_label(args: LabelArgs) -> Result<()> {
     let labeler = load_labeler(&args.input.model)?;
     if args.input.jsonl {
-        return for_each_record(&args.input, true, &CleanOptions::new(), &labeler);
+        let lines_field = Some(args.lines_field.as_str());
+        return for_each_record(&args.input, lines_field, &CleanOptions::new(), &labeler);
     }
     let extension = if args.json { "jsonl" } else { "tsv" };
     for_each_page(&args.input, Some(extension), |lines, out| {
@@ -474,7 +745,7 @@ fn run_clean(args: CleanArgs) -> Result<()> {
         opts = opts.lang(lang.clone());
     }
     if args.input.jsonl {
-        return for_each_record(&args.input, false, &opts, &labeler);
+        return for_each_record(&args.input, None, &opts, &labeler);
     }
     if args.split_languages {
         return split_languages(&args.input, &labeler);
@@ -492,10 +763,13 @@ fn run_clean(args: CleanArgs) -> Result<()> {
 /// Writes each page's body lines into one file per language under `--out-dir`.
 fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
     let dir = input.out_dir.as_ref().expect("clap requires --out-dir");
-    fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    for file in input.files() {
-        out_path(dir, &file, None)?;
-        let bytes = read_input(&file)?;
+    let files = input.files();
+    let mut outputs = OutputFiles::new(dir, &files)?;
+    for file in &files {
+        output_name(file)?;
+    }
+    for file in &files {
+        let bytes = read_input(file, input.max_page_bytes)?;
         let page = text::decode(&bytes, &file.display().to_string())?;
         let lines = text::page_lines(page);
         let labels = labeler.label(&lines);
@@ -507,19 +781,25 @@ fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
                 out.push(b'\n');
             }
         }
-        let stem = file
-            .file_stem()
-            .map_or_else(Default::default, |s| s.to_string_lossy());
-        let ext = file
-            .extension()
-            .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
         for (lang, text) in by_lang {
-            let target = dir.join(format!("{stem}.{lang}{ext}"));
+            let target = outputs.claim(file, language_file_name(file, lang))?;
             fs::write(&target, text)
                 .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
         }
     }
     Ok(())
+}
+
+/// `page.txt` → `page.eng.txt`, keeping names that are not UTF-8 as they are.
+fn language_file_name(file: &Path, lang: &str) -> OsString {
+    let mut name = file.file_stem().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(lang);
+    if let Some(ext) = file.extension() {
+        name.push(".");
+        name.push(ext);
+    }
+    name
 }
 
 fn run_train(args: TrainArgs) -> Result<()> {
@@ -544,19 +824,23 @@ fn run_train(args: TrainArgs) -> Result<()> {
     if base.is_empty() && focus.is_empty() {
         bail!("no labeled pages (*.tsv) found in the corpus");
     }
-    let pages = with_focus(&base, &focus, args.focus_weight);
+    let pages = with_focus(&base, &focus, args.focus_weight.into());
     let (model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
     model.save(&args.output)?;
     let t = &model.training;
-    eprintln!(
+    note(format_args!(
         "trained on {} pages, {} lines in {:.1}s -> {}",
         t.pages,
         t.lines_per_class.iter().sum::<usize>(),
         seconds,
         args.output.display()
-    );
+    ));
     for c in Class::ALL {
-        eprintln!("  {:<10} {:>7}", c.as_str(), t.lines_per_class[c.index()]);
+        note(format_args!(
+            "  {:<10} {:>7}",
+            c.as_str(),
+            t.lines_per_class[c.index()]
+        ));
     }
     Ok(())
 }
@@ -570,17 +854,19 @@ fn run_eval(args: EvalArgs) -> Result<()> {
         return run_cross_validation(&args, &pages);
     }
     let labeler = load_labeler(&args.model)?;
+    let mut out = stdout()?;
     let eval: Evaluation = evaluate(&labeler, &pages);
     let report = eval.report();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        print!("{report}");
+        write!(out, "{report}")?;
         if args.pages {
-            println!();
-            print!("{}", report.pages_table());
+            writeln!(out)?;
+            write!(out, "{}", report.pages_table())?;
         }
     }
+    out.flush()?;
     Ok(())
 }
 
@@ -588,9 +874,11 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
     if args.model.is_some() {
         bail!("--cv trains its own models; it takes no --model");
     }
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let mut out = stdout()?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
     let params = TrainParams::default().check()?;
     let (folds, pooled) = match args.cv {
         Some(_) => {
@@ -617,7 +905,7 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
             };
             let shots = FewShot {
                 max_shots: k,
-                focus_weight: args.focus_weight,
+                focus_weight: args.focus_weight.into(),
                 warm_start: args.warm_start,
             };
             few_shot(pages, &chosen, &shots, &params, threads)?
@@ -625,60 +913,80 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
         None => Vec::new(),
     };
     if args.json {
-        let out = serde_json::json!({ "folds": folds, "pooled": pooled, "few_shot": few });
-        println!("{}", serde_json::to_string_pretty(&out)?);
-        return Ok(());
+        let json = serde_json::json!({ "folds": folds, "pooled": pooled, "few_shot": few });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    } else {
+        if let Some(pooled) = &pooled {
+            print_folds(&mut out, &folds, pages.len(), pooled)?;
+        }
+        if !few.is_empty() {
+            print_few_shot(&mut out, &few)?;
+        }
     }
-    if let Some(pooled) = &pooled {
-        print_folds(&folds, pages.len(), pooled);
-    }
-    if !few.is_empty() {
-        print_few_shot(&few);
-    }
+    out.flush()?;
     Ok(())
 }
 
-fn print_folds(folds: &[FoldResult], pages: usize, pooled: &chaff::eval::Report) {
-    println!(
+fn print_folds(
+    out: &mut dyn Write,
+    folds: &[FoldResult],
+    pages: usize,
+    pooled: &chaff::eval::Report,
+) -> io::Result<()> {
+    writeln!(
+        out,
         "leave-one-layout-out: {} layouts, {pages} pages",
         folds.len()
-    );
-    println!();
-    println!("layout                        pages  macro-F1  body-F1  exact  train-s");
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "layout                        pages  macro-F1  body-F1  exact  train-s"
+    )?;
     for f in folds {
-        println!(
+        writeln!(
+            out,
             "{:<29} {:>5} {:>9.3} {:>8.3} {:>6.2} {:>8.1}",
             f.layout, f.pages, f.macro_f1, f.body_f1, f.exact_page_share, f.train_seconds
-        );
+        )?;
     }
     let mean = folds.iter().map(|f| f.macro_f1).sum::<f64>() / folds.len().max(1) as f64;
-    println!();
-    println!("mean macro-F1 over layouts  {mean:.3}");
-    println!();
-    println!("all held-out pages pooled:");
-    print!("{pooled}");
+    writeln!(out)?;
+    writeln!(out, "mean macro-F1 over layouts  {mean:.3}")?;
+    writeln!(out)?;
+    writeln!(out, "all held-out pages pooled:")?;
+    write!(out, "{pooled}")
 }
 
-fn print_few_shot(few: &[FewShotPoint]) {
-    println!();
-    println!("few-shot: k pages of a held-out layout added to training, scored on its other pages");
-    println!("layout                        k  macro-F1  body-F1  train-s");
+fn print_few_shot(out: &mut dyn Write, few: &[FewShotPoint]) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "few-shot: k pages of a held-out layout added to training, scored on its other pages"
+    )?;
+    writeln!(
+        out,
+        "layout                        k  macro-F1  body-F1  train-s"
+    )?;
     for p in few {
-        println!(
+        writeln!(
+            out,
             "{:<29} {:>1} {:>9.3} {:>8.3} {:>8.1}",
             p.layout, p.shots, p.macro_f1, p.body_f1, p.train_seconds
-        );
+        )?;
     }
     let max_k = few.iter().map(|p| p.shots).max().unwrap_or(0);
-    println!();
+    writeln!(out)?;
     for k in 0..=max_k {
         let at: Vec<&FewShotPoint> = few.iter().filter(|p| p.shots == k).collect();
         let n = at.len().max(1) as f64;
-        println!(
+        writeln!(
+            out,
             "k={k}  mean macro-F1 {:.3}  mean body-F1 {:.3}  mean train {:.1}s",
             at.iter().map(|p| p.macro_f1).sum::<f64>() / n,
             at.iter().map(|p| p.body_f1).sum::<f64>() / n,
             at.iter().map(|p| p.train_seconds).sum::<f64>() / n
-        );
+        )?;
     }
+    Ok(())
 }
