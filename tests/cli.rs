@@ -1,21 +1,13 @@
 //! Integration tests: run the `chaff` binary the way users do.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn chaff() -> Command {
-    Command::cargo_bin("chaff").unwrap()
-}
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
+mod common;
+use common::{chaff, data, stdout_of, FailsSaying};
 
 fn seed_gold() -> Vec<(String, String)> {
     fs::read_to_string(data("seed.tsv"))
@@ -28,24 +20,6 @@ fn seed_gold() -> Vec<(String, String)> {
             (class, f.next().unwrap().to_string())
         })
         .collect()
-}
-
-/// Failing commands: a non-zero exit and a message that says what is wrong.
-trait FailsSaying {
-    fn fails_saying(&mut self, message: &str);
-}
-
-impl FailsSaying for Command {
-    fn fails_saying(&mut self, message: &str) {
-        self.assert()
-            .failure()
-            .stderr(predicate::str::contains(message));
-    }
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let out = cmd.assert().success().get_output().stdout.clone();
-    String::from_utf8(out).unwrap()
 }
 
 #[test]
