@@ -7,7 +7,7 @@ use std::thread;
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::{evaluate, Evaluation};
 use crate::labeled::LabeledPage;
 use crate::labeler::Labeler;
@@ -75,6 +75,19 @@ fn parallel_map<T: Sync, R: Send>(
         .collect()
 }
 
+/// Refuses a corpus of fewer than two layouts: holding one out would leave nothing to train on.
+fn require_two_layouts(groups: &BTreeMap<&str, Vec<&LabeledPage>>, what: &str) -> Result<()> {
+    let found = match groups.keys().collect::<Vec<_>>().as_slice() {
+        [] => "none".to_string(),
+        [only] => format!("one, {only:?}"),
+        _ => return Ok(()),
+    };
+    Err(Error::Train(format!(
+        "{what} needs at least two layouts (corpus folders, one per site layout): it trains on \
+         the others and scores the one held out; the corpus has {found}"
+    )))
+}
+
 /// Leave-one-layout-out: for every layout, train on all the others and evaluate on it.
 /// Returns the per-layout figures and the pooled evaluation of all held-out pages.
 pub fn leave_one_layout_out(
@@ -83,6 +96,7 @@ pub fn leave_one_layout_out(
     threads: usize,
 ) -> Result<(Vec<FoldResult>, Evaluation)> {
     let groups = by_layout(pages);
+    require_two_layouts(&groups, "leave-one-layout-out")?;
     let layouts: Vec<&str> = groups.keys().copied().collect();
     let folds = parallel_map(&layouts, threads, |&layout| {
         let train: Vec<LabeledPage> = pages
@@ -146,6 +160,8 @@ pub struct FewShot {
 /// For each of `layouts`, trains without it plus its first k pages (k = 0..=max_shots), weighed
 /// as `chaff train --focus` does, and evaluates on its pages after the first `max_shots`, so
 /// every k is scored on the same pages.
+///
+/// Refuses, before any training, what [`check_few_shot`] refuses.
 pub fn few_shot(
     pages: &[LabeledPage],
     layouts: &[String],
@@ -154,15 +170,12 @@ pub fn few_shot(
     threads: usize,
 ) -> Result<Vec<FewShotPoint>> {
     let max_shots = protocol.max_shots;
+    check_few_shot(pages, layouts, max_shots)?;
     let groups = by_layout(pages);
-    let chosen: Vec<&String> = layouts
-        .iter()
-        .filter(|l| groups.get(l.as_str()).is_some_and(|g| g.len() > max_shots))
-        .collect();
     let warm_params = TrainParams::from(params.clone())
         .max_iterations(WARM_START_ITERATIONS)
         .check()?;
-    let curves = parallel_map(&chosen, threads, |&layout| {
+    let curves = parallel_map(layouts, threads, |layout| {
         let own = &groups[layout.as_str()];
         let others: Vec<LabeledPage> = pages
             .iter()
@@ -194,4 +207,130 @@ pub fn few_shot(
         Ok(points)
     })?;
     Ok(curves.into_iter().flatten().collect())
+}
+
+/// Checks that [`few_shot`] can draw a curve for every one of `layouts` up to `max_shots`: the
+/// corpus has at least two layouts, `layouts` is not empty, and every one is in the corpus with
+/// more than `max_shots` pages (`max_shots` to train on and at least one to score), so that a
+/// curve is never silently cut short. Cheap: it trains nothing.
+pub fn check_few_shot(pages: &[LabeledPage], layouts: &[String], max_shots: usize) -> Result<()> {
+    let groups = by_layout(pages);
+    require_two_layouts(&groups, "the few-shot curve")?;
+    if layouts.is_empty() {
+        return Err(Error::Train(
+            "the few-shot curve needs at least one layout to hold out; none was chosen".into(),
+        ));
+    }
+    let sizes = layouts
+        .iter()
+        .map(|layout| match groups.get(layout.as_str()) {
+            Some(own) => Ok((layout, own.len())),
+            None => Err(Error::Train(format!(
+                "--few-shot: no layout (folder) {layout:?} in the corpus"
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let Some(&(layout, page_count)) = sizes.iter().find(|&&(_, count)| count <= max_shots) else {
+        return Ok(());
+    };
+    let fewest = sizes.iter().map(|&(_, count)| count).min().unwrap_or(0);
+    let hint = if fewest >= 2 {
+        format!("; --few-shot {} fits every chosen layout", fewest - 1)
+    } else {
+        String::new()
+    };
+    Err(Error::Train(format!(
+        "--few-shot {max_shots}: layout {layout:?} has {page_count} page{}; it needs at least {} \
+         ({max_shots} to train on, 1 to score){hint}",
+        if page_count == 1 { "" } else { "s" },
+        max_shots + 1
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::class::Class;
+    use crate::labeled::LabeledLine;
+    use std::path::PathBuf;
+
+    fn pages(layouts: &[(&str, usize)]) -> Vec<LabeledPage> {
+        let mut out = Vec::new();
+        for &(layout, count) in layouts {
+            for i in 0..count {
+                out.push(LabeledPage {
+                    path: PathBuf::from(format!("{layout}/{i}.tsv")),
+                    layout: layout.to_string(),
+                    lines: vec![LabeledLine {
+                        class: Class::Body,
+                        lang: "eng".into(),
+                        text: format!("Page {i} of {layout}."),
+                    }],
+                });
+            }
+        }
+        out
+    }
+
+    fn params() -> ValidTrainParams {
+        TrainParams::default().check().unwrap()
+    }
+
+    fn few_shot_error(corpus: &[(&str, usize)], layouts: &[&str], k: usize) -> String {
+        let protocol = FewShot {
+            max_shots: k,
+            focus_weight: 10,
+            warm_start: false,
+        };
+        let layouts: Vec<String> = layouts.iter().map(|l| l.to_string()).collect();
+        match few_shot(&pages(corpus), &layouts, &protocol, &params(), 1) {
+            Ok(points) => panic!("no error but {} points", points.len()),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn leave_one_layout_out_names_the_only_layout() {
+        // Once reported as "the corpus has no labeled lines" (the training set left empty).
+        let err = match leave_one_layout_out(&pages(&[("daum", 3)]), &params(), 1) {
+            Ok(_) => panic!("one layout was cross-validated"),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains("needs at least two layouts") && err.contains("one, \"daum\""),
+            "{err}"
+        );
+        let err = leave_one_layout_out(&[], &params(), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("the corpus has none"), "{err}");
+    }
+
+    #[test]
+    fn few_shot_refuses_a_layout_too_small_for_k_shots() {
+        // Such layouts were once skipped: no curve, nothing printed, exit status 0.
+        let err = few_shot_error(&[("big", 9), ("small", 2)], &["big", "small"], 3);
+        assert_eq!(
+            err,
+            "training: --few-shot 3: layout \"small\" has 2 pages; it needs at least 4 \
+             (3 to train on, 1 to score); --few-shot 1 fits every chosen layout"
+        );
+        let err = few_shot_error(&[("a", 3), ("b", 1)], &["a", "b"], 1);
+        assert!(
+            err.ends_with(
+                "layout \"b\" has 1 page; it needs at least 2 (1 to train on, 1 to score)"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn few_shot_refuses_unknown_missing_or_lone_layouts() {
+        let err = few_shot_error(&[("a", 5), ("b", 5)], &["c"], 1);
+        assert!(err.contains("no layout (folder) \"c\""), "{err}");
+        let err = few_shot_error(&[("a", 5), ("b", 5)], &[], 1);
+        assert!(err.contains("none was chosen"), "{err}");
+        let err = few_shot_error(&[("a", 5)], &["a"], 1);
+        assert!(err.contains("needs at least two layouts"), "{err}");
+    }
 }
