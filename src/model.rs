@@ -1,5 +1,7 @@
 //! The model: per-line linear class scores plus class transitions, and its versioned file format.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,43 @@ const FORMAT_NAME: &str = "chaff-model";
 const DEFAULT_MODEL: &str = include_str!("../models/default.json");
 
 const K: usize = Class::COUNT;
+
+/// The largest model file chaff reads, so that a wrong `--model` (`/dev/zero`, a pipe that never
+/// ends, a huge unrelated file) fails fast instead of filling memory.
+///
+/// The default model is about 58 KB: two line scorers and a context scorer, (2 × [`DIM`] +
+/// [`SECOND_STAGE_DENSE`] + [`CONTEXT_DIM`]) × 5 numbers. 64 MiB leaves room for a thousand
+/// times that: many more line scorers, every number written at full length and pretty-printed.
+pub const MAX_MODEL_BYTES: u64 = 64 << 20;
+
+// A model of this layout with 16 line scorers, at 64 bytes per number, must fit under the cap;
+// a layout change that breaks this (say, many more hash bits) must revisit the cap.
+const _: () =
+    assert!(((16 * DIM + SECOND_STAGE_DENSE + CONTEXT_DIM) * K * 64) as u64 <= MAX_MODEL_BYTES);
+
+/// The largest magnitude of a weight, bias or transition score in a model.
+///
+/// Trained values are small: the default model's weights, biases and transition scores all lie
+/// within ±6. Weights come from L2-regularized logistic regressions over features of about
+/// 0..=2 each; transition scores are log-ratios of add-one-smoothed counts, within
+/// ±ln(lines + 5), which is ±30 even for 10^13 lines. 10^4 leaves a margin of a thousand and
+/// keeps scores finite: a line's score is a bias plus feature × weight products whose feature
+/// values add up to a few per byte of the line (hashed word features count 1 per word), so even
+/// a gigabyte line scores below 10^14, and Viterbi sums of such scores and transitions stay far
+/// below the f32 limit of 3.4 × 10^38.
+pub const MAX_SCORE_MAGNITUDE: f32 = 1e4;
+
+/// The largest transition weight in a model: how much class transitions weigh against line
+/// scores. The default is 0.3; at 10 the transitions already outvote any line score, so 1000 is
+/// a wide margin.
+pub const MAX_TRANSITION_WEIGHT: f32 = 1e3;
+
+/// Line scores are clamped into ±this before normalizing, so that no input can make a
+/// probability NaN (a model that passed [`Model::check`] stays far inside it).
+const MAX_LINE_SCORE: f32 = 1e30;
+
+/// What [`Model::new`] calls the model in errors.
+const NEW_MODEL_NAME: &str = "<new model>";
 
 /// What a model was trained on and how.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -127,17 +166,15 @@ struct Header {
 }
 
 impl Model {
-    /// Builds a model from its scorers.
+    /// Builds a model from its scorers; refuses scorers of the wrong size and numbers outside
+    /// the bounds a model file may hold ([`MAX_SCORE_MAGNITUDE`], [`MAX_TRANSITION_WEIGHT`]).
     pub fn new(
         line_scorers: Vec<Linear>,
         context_scorer: Linear,
         transitions: Transitions,
         training: TrainingSummary,
-    ) -> Model {
-        assert!(!line_scorers.is_empty(), "at least one line scorer");
-        assert!(line_scorers.iter().all(|l| l.dim() == DIM));
-        assert_eq!(context_scorer.dim(), SECOND_STAGE_DENSE + CONTEXT_DIM);
-        Model {
+    ) -> Result<Model> {
+        let model = Model {
             format: FORMAT_NAME.to_string(),
             format_version: FORMAT_VERSION,
             feature_version: FEATURE_VERSION,
@@ -149,7 +186,12 @@ impl Model {
             context_scorer,
             transitions,
             training,
-        }
+        };
+        model.check().map_err(|message| Error::Model {
+            path: NEW_MODEL_NAME.to_string(),
+            message,
+        })?;
+        Ok(model)
     }
 
     /// The model compiled into this binary.
@@ -158,12 +200,29 @@ impl Model {
             .expect("the built-in model matches the binary")
     }
 
-    /// Reads a model file, refusing corrupt files and files of another format or feature layout.
+    /// Reads a model file, refusing corrupt files, files of another format or feature layout,
+    /// and anything larger than [`MAX_MODEL_BYTES`] (read no further than that, so a device or
+    /// a pipe that never ends is refused too).
     pub fn load(path: &Path) -> Result<Model> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::Model {
+        let err = |message: String| Error::Model {
             path: name.clone(),
-            message: format!("cannot read: {e}"),
+            message,
+        };
+        let mut bytes = Vec::new();
+        File::open(path)
+            .and_then(|file| file.take(MAX_MODEL_BYTES + 1).read_to_end(&mut bytes))
+            .map_err(|e| err(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(err(format!(
+                "larger than {MAX_MODEL_BYTES} bytes, not a chaff model"
+            )));
+        }
+        let text = String::from_utf8(bytes).map_err(|e| {
+            err(format!(
+                "not a chaff model file (invalid UTF-8 at byte {})",
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         Model::from_json(&text, &name)
     }
@@ -215,35 +274,50 @@ impl Model {
                 "class list differs from body, chrome, copyright, byline, related".into(),
             ));
         }
-        let scorers = model.line_scorers.iter().chain([&model.context_scorer]);
-        for (k, scorer) in scorers.enumerate() {
-            let expected = if k < model.line_scorers.len() {
-                DIM
-            } else {
-                SECOND_STAGE_DENSE + CONTEXT_DIM
-            };
-            if scorer.weights.len() != expected * K {
-                return Err(err(format!(
-                    "corrupt model file: scorer {k} has {} weights, expected {}",
-                    scorer.weights.len(),
-                    expected * K
-                )));
-            }
-            if scorer
-                .weights
-                .iter()
-                .chain(&scorer.bias)
-                .any(|w| !w.is_finite())
-            {
-                return Err(err(
-                    "corrupt model file: weights are not finite numbers".into()
-                ));
-            }
-        }
-        if model.line_scorers.is_empty() {
-            return Err(err("corrupt model file: no line scorer".into()));
-        }
+        model
+            .check()
+            .map_err(|message| err(format!("corrupt model file: {message}")))?;
         Ok(model)
+    }
+
+    /// Checks what the file format cannot: scorer sizes, and that every number is finite and
+    /// within the bounds that keep labeling's scores finite. Returns what is wrong.
+    fn check(&self) -> std::result::Result<(), String> {
+        if self.line_scorers.is_empty() {
+            return Err("no line scorer".into());
+        }
+        for (k, scorer) in self.line_scorers.iter().enumerate() {
+            check_scorer(&format!("line_scorers[{k}]"), scorer, DIM)?;
+        }
+        check_scorer(
+            "context_scorer",
+            &self.context_scorer,
+            SECOND_STAGE_DENSE + CONTEXT_DIM,
+        )?;
+        let transitions = &self.transitions;
+        check_magnitudes("transitions.start", &transitions.start, |c| {
+            format!("class {}", Class::from_index(c))
+        })?;
+        for (a, row) in transitions.next.iter().enumerate() {
+            check_magnitudes(&format!("transitions.next[{a}]"), row, |b| {
+                format!("{} after {}", Class::from_index(b), Class::from_index(a))
+            })?;
+        }
+        let weight = transitions.weight;
+        if !(0.0..=MAX_TRANSITION_WEIGHT).contains(&weight) {
+            return Err(format!(
+                "transitions.weight is {}; it must be a number from 0 to {MAX_TRANSITION_WEIGHT}",
+                show(weight)
+            ));
+        }
+        let alpha = self.training.alpha;
+        if !(alpha.is_finite() && alpha >= 0.0) {
+            return Err(format!(
+                "training.alpha is {}; it must be a finite number >= 0",
+                show(alpha)
+            ));
+        }
+        Ok(())
     }
 
     /// Serializes the model as JSON.
@@ -300,11 +374,72 @@ pub fn line_probs(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]> {
         .collect()
 }
 
+/// Checks a scorer's size (`dim` features) and its weights and biases.
+fn check_scorer(field: &str, scorer: &Linear, dim: usize) -> std::result::Result<(), String> {
+    if scorer.weights.len() != dim * K {
+        return Err(format!(
+            "{field} has {} weights, expected {}",
+            scorer.weights.len(),
+            dim * K
+        ));
+    }
+    check_magnitudes(&format!("{field}.weights"), &scorer.weights, |i| {
+        format!("feature {}, class {}", i / K, Class::from_index(i % K))
+    })?;
+    check_magnitudes(&format!("{field}.bias"), &scorer.bias, |c| {
+        format!("class {}", Class::from_index(c))
+    })
+}
+
+/// Checks that every value is finite and within ±[`MAX_SCORE_MAGNITUDE`]; the error names
+/// `field`, the index, what `meaning` says the index stands for, and the value.
+fn check_magnitudes(
+    field: &str,
+    values: &[f32],
+    meaning: impl Fn(usize) -> String,
+) -> std::result::Result<(), String> {
+    // NaN is in no range, so it is refused too.
+    let allowed = -MAX_SCORE_MAGNITUDE..=MAX_SCORE_MAGNITUDE;
+    match values.iter().position(|v| !allowed.contains(v)) {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "{field}[{i}] ({}) is {}; it must be a finite number within ±{MAX_SCORE_MAGNITUDE}",
+            meaning(i),
+            show(values[i])
+        )),
+    }
+}
+
+/// A number as an error message shows it: scientific notation when plain digits would be long
+/// (a value of 3e38 would otherwise print 39 digits), and why a number written in the file
+/// shows as infinite.
+fn show(v: f32) -> String {
+    if v.is_infinite() {
+        format!("{v} (beyond the range of 32-bit floats)")
+    } else if v.abs() < 1e6 || v.is_nan() {
+        v.to_string()
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// Normalizes class scores into log-probabilities. Scores are first clamped into a finite range
+/// (NaN to the lowest score), so the result is finite whatever the model: a checked model never
+/// comes near the clamp, but a NaN or infinite probability must never reach the output.
 fn log_softmax(mut s: [f32; K]) -> [f32; K] {
+    for v in &mut s {
+        *v = if v.is_nan() {
+            -MAX_LINE_SCORE
+        } else {
+            v.clamp(-MAX_LINE_SCORE, MAX_LINE_SCORE)
+        };
+    }
     let max = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
     let sum: f32 = s.iter().map(|v| (v - max).exp()).sum();
-    let log_sum = max + sum.ln();
-    s.iter_mut().for_each(|v| *v -= log_sum);
+    // (v - max) - ln(sum), not v - (max + ln(sum)): at large scores max + ln(sum) rounds ln(sum)
+    // away and the probabilities no longer add up to one.
+    let log_sum = sum.ln();
+    s.iter_mut().for_each(|v| *v = (*v - max) - log_sum);
     s
 }
 
@@ -329,6 +464,186 @@ mod tests {
             Transitions::uniform(),
             TrainingSummary::default(),
         )
+        .unwrap()
+    }
+
+    /// `tiny()`'s JSON with the number at `pointer` (a JSON pointer) replaced by `value`.
+    fn tiny_json_with(pointer: &str, value: f64) -> String {
+        let mut json: serde_json::Value = serde_json::from_str(&tiny().to_json()).unwrap();
+        *json.pointer_mut(pointer).expect("the field exists") = value.into();
+        json.to_string()
+    }
+
+    #[test]
+    fn refuses_numbers_out_of_bounds_naming_field_index_and_value() {
+        // Each of these was once accepted: infinite or negative transition weights reorder the
+        // classes; weights of 3e38 overflow every score and print `null` probabilities.
+        let cases = [
+            (
+                "/transitions/weight",
+                1e39,
+                "transitions.weight is inf (beyond the range of 32-bit floats)",
+            ),
+            ("/transitions/weight", -1.0, "transitions.weight is -1"),
+            ("/transitions/weight", 1e4, "transitions.weight is 10000"),
+            (
+                "/transitions/start/2",
+                -3e38,
+                "transitions.start[2] (class copyright) is -3e38",
+            ),
+            (
+                "/transitions/next/1/3",
+                2e4,
+                "transitions.next[1][3] (byline after chrome) is 20000",
+            ),
+            (
+                "/line_scorers/1/weights/7",
+                3e38,
+                "line_scorers[1].weights[7] (feature 1, class copyright) is 3e38",
+            ),
+            (
+                "/context_scorer/bias/4",
+                -1e5,
+                "context_scorer.bias[4] (class related) is -100000",
+            ),
+            ("/training/alpha", -0.5, "training.alpha is -0.5"),
+        ];
+        for (pointer, value, expected) in cases {
+            let json = tiny_json_with(pointer, value);
+            let err = match Model::from_json(&json, "bad.json") {
+                Ok(_) => panic!("{pointer} = {value} was accepted"),
+                Err(e) => e.to_string(),
+            };
+            assert!(
+                err.starts_with("model bad.json: corrupt model file: ") && err.contains(expected),
+                "{pointer} = {value}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_numbers_at_the_bounds_and_labels_with_finite_probabilities() {
+        let mut json: serde_json::Value = serde_json::from_str(&tiny().to_json()).unwrap();
+        let bound = f64::from(MAX_SCORE_MAGNITUDE);
+        let alternating = |n: usize| -> Vec<f64> {
+            (0..n)
+                .map(|i| if i % 3 == 0 { -bound } else { bound })
+                .collect()
+        };
+        json["line_scorers"][0]["weights"] = alternating(DIM * K).into();
+        json["line_scorers"][1]["weights"] = vec![bound; DIM * K].into();
+        json["context_scorer"]["weights"] =
+            alternating((SECOND_STAGE_DENSE + CONTEXT_DIM) * K).into();
+        json["transitions"]["start"] = alternating(K).into();
+        json["transitions"]["next"] = vec![alternating(K); K].into();
+        json["transitions"]["weight"] = f64::from(MAX_TRANSITION_WEIGHT).into();
+        let model = Model::from_json(&json.to_string(), "edge.json").unwrap();
+        let long_line = "Seoul 서울 http://a.kr x@y.kr 2023 ".repeat(2000);
+        let page = ["Headline", long_line.as_str(), "", "Copyright ©", "▶"];
+        let labels = crate::Labeler::new(model).label(&page);
+        for label in labels {
+            assert!(label.probs.iter().all(|p| p.is_finite()), "{label:?}");
+            let total: f32 = label.probs.iter().sum();
+            assert!((total - 1.0).abs() < 1e-3, "{label:?}");
+        }
+    }
+
+    #[test]
+    fn log_probabilities_are_finite_whatever_the_scores() {
+        // Scores that overflowed (inf - inf) once turned every probability into NaN.
+        let s = log_softmax([f32::INFINITY, f32::NAN, f32::NEG_INFINITY, 3e38, -3e38]);
+        assert!(s.iter().all(|v| v.is_finite()), "{s:?}");
+        assert!(s[0] > -1.0, "{s:?}");
+    }
+
+    #[test]
+    fn new_refuses_bad_scorers_instead_of_panicking() {
+        let m = tiny();
+        let short = Linear {
+            weights: vec![0.0; 3],
+            bias: [0.0; K],
+        };
+        let err = Model::new(
+            vec![short],
+            m.context_scorer.clone(),
+            Transitions::uniform(),
+            TrainingSummary::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("line_scorers[0] has 3 weights"), "{err}");
+        let err = Model::new(
+            Vec::new(),
+            m.context_scorer.clone(),
+            Transitions::uniform(),
+            TrainingSummary::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("no line scorer"), "{err}");
+        let mut infinite = Transitions::uniform();
+        infinite.weight = f32::INFINITY;
+        let err = Model::new(
+            m.line_scorers.clone(),
+            m.context_scorer.clone(),
+            infinite,
+            TrainingSummary::default(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("transitions.weight is inf"), "{err}");
+    }
+
+    #[test]
+    fn load_stops_reading_at_the_size_cap() {
+        let cap = format!("larger than {MAX_MODEL_BYTES} bytes, not a chaff model");
+        // A device that never ends once read until memory ran out.
+        let err = Model::load(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert_eq!(err, format!("model /dev/zero: {cap}"));
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.json");
+        File::create(&big)
+            .unwrap()
+            .set_len(MAX_MODEL_BYTES + 1)
+            .unwrap();
+        let err = Model::load(&big).unwrap_err().to_string();
+        assert!(err.ends_with(&cap), "{err}");
+    }
+
+    #[test]
+    fn load_stops_reading_an_endless_pipe_at_the_size_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("model.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("no mkfifo here: skipped");
+            return;
+        }
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                use std::io::Write;
+                let mut pipe = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+                let block = vec![b' '; 1 << 16];
+                // Writes until the reader closes its end (a broken pipe error).
+                while pipe.write_all(&block).is_ok() {}
+            })
+        };
+        let err = Model::load(&fifo).unwrap_err().to_string();
+        assert!(err.ends_with("not a chaff model"), "{err}");
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn load_names_a_file_that_is_not_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("latin1.json");
+        std::fs::write(&path, b"{\"format\": \"caf\xe9\"}").unwrap();
+        let err = Model::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("latin1.json") && err.contains("invalid UTF-8 at byte 15"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::features::{self, CONTEXT_DIM, DIM, SECOND_STAGE_DENSE};
 use crate::labeled::LabeledPage;
 use crate::labeler::analyze_page;
-use crate::model::{Linear, Model, TrainingSummary};
+use crate::model::{Linear, Model, TrainingSummary, MAX_TRANSITION_WEIGHT};
 
 const K: usize = Class::COUNT;
 
@@ -96,9 +96,10 @@ impl ParamGuard for TrainParams {
         if p.max_iterations == 0 {
             return Err(Error::Train("max_iterations must be > 0".into()));
         }
-        if !(p.transition_weight.is_finite() && p.transition_weight >= 0.0) {
+        // A model file holds no larger transition weight, so training refuses to make one.
+        if !(0.0..=MAX_TRANSITION_WEIGHT).contains(&p.transition_weight) {
             return Err(Error::Train(format!(
-                "transition weight must be >= 0, got {}",
+                "transition weight must be from 0 to {MAX_TRANSITION_WEIGHT}, got {}",
                 p.transition_weight
             )));
         }
@@ -264,7 +265,7 @@ impl ValidTrainParams {
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
         let transitions =
             Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight);
-        Ok(Model::new(
+        Model::new(
             line_scorers,
             context_scorer,
             transitions,
@@ -275,7 +276,7 @@ impl ValidTrainParams {
                 max_iterations: self.max_iterations,
                 seed: self.seed,
             },
-        ))
+        )
     }
 }
 
@@ -374,4 +375,27 @@ pub fn fit_timed(
     let clock = Instant::now();
     let model = params.fit_starting_at(pages, start)?;
     Ok((model, clock.elapsed().as_secs_f64()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_a_transition_weight_no_model_file_may_hold() {
+        // Training must not write a model that loading (`--model`) would refuse.
+        let err = TrainParams::default()
+            .transition_weight(MAX_TRANSITION_WEIGHT * 10.0)
+            .check()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("transition weight must be from 0 to 1000"),
+            "{err}"
+        );
+        assert!(TrainParams::default()
+            .transition_weight(MAX_TRANSITION_WEIGHT)
+            .check()
+            .is_ok());
+    }
 }
