@@ -15,10 +15,10 @@ use rayon::prelude::*;
 
 use chaff::clean::{kept_lines, CleanOptions};
 use chaff::crossval::{
-    by_layout, few_shot, leave_one_layout_out, FewShot, FewShotPoint, FoldResult,
+    by_layout, check_few_shot, few_shot, leave_one_layout_out, FewShot, FewShotPoint, FoldResult,
 };
 use chaff::eval::{evaluate, Evaluation};
-use chaff::labeled::{self, read_corpus};
+use chaff::labeled::{self, read_corpus, LabeledPage};
 use chaff::language::PageLanguage;
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
 use chaff::{jsonl, text, Class, Labeler, LineLabel, Model};
@@ -870,7 +870,7 @@ fn run_eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) -> Result<()> {
+fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
     if args.model.is_some() {
         bail!("--cv trains its own models; it takes no --model");
     }
@@ -880,6 +880,16 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
         usize::from,
     );
     let params = TrainParams::default().check()?;
+    // The few-shot layouts are chosen and checked first, so a corpus that cannot give the curve
+    // says so before the leave-one-layout-out folds have trained for minutes.
+    let few_shot_layouts = match args.few_shot {
+        Some(k) => {
+            let chosen = few_shot_layouts(args, pages, k)?;
+            check_few_shot(pages, &chosen, k)?;
+            Some((k, chosen))
+        }
+        None => None,
+    };
     let (folds, pooled) = match args.cv {
         Some(_) => {
             let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
@@ -887,22 +897,8 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
         }
         None => (Vec::new(), None),
     };
-    let few = match args.few_shot {
-        Some(k) => {
-            let names: Vec<String> = by_layout(pages).keys().map(|s| s.to_string()).collect();
-            let chosen: Vec<String> = if args.few_shot_layout.is_empty() {
-                let step = (names.len() / args.few_shot_layouts.max(1)).max(1);
-                names
-                    .into_iter()
-                    .step_by(step)
-                    .take(args.few_shot_layouts)
-                    .collect()
-            } else {
-                if let Some(unknown) = args.few_shot_layout.iter().find(|l| !names.contains(l)) {
-                    bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
-                }
-                args.few_shot_layout.clone()
-            };
+    let few = match few_shot_layouts {
+        Some((k, chosen)) => {
             let shots = FewShot {
                 max_shots: k,
                 focus_weight: args.focus_weight.into(),
@@ -925,6 +921,46 @@ fn run_cross_validation(args: &EvalArgs, pages: &[chaff::labeled::LabeledPage]) 
     }
     out.flush()?;
     Ok(())
+}
+
+/// The layouts the few-shot curve holds out: those named with `--few-shot-layout`, or
+/// `--few-shot-layouts` of them spread evenly over the layouts with enough pages for `k` shots
+/// and one page to score.
+fn few_shot_layouts(args: &EvalArgs, pages: &[LabeledPage], k: usize) -> Result<Vec<String>> {
+    let groups = by_layout(pages);
+    if !args.few_shot_layout.is_empty() {
+        if let Some(unknown) = args
+            .few_shot_layout
+            .iter()
+            .find(|l| !groups.contains_key(l.as_str()))
+        {
+            bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
+        }
+        return Ok(args.few_shot_layout.clone());
+    }
+    let large_enough: Vec<String> = groups
+        .iter()
+        .filter(|(_, own)| own.len() > k)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    if large_enough.is_empty() {
+        let (largest, own) = groups
+            .iter()
+            .max_by_key(|(_, own)| own.len())
+            .expect("a corpus has pages");
+        bail!(
+            "--few-shot {k}: no layout has the {} pages it needs ({k} to train on, 1 to score); \
+             the largest, {largest:?}, has {}",
+            k + 1,
+            own.len()
+        );
+    }
+    let step = (large_enough.len() / args.few_shot_layouts.max(1)).max(1);
+    Ok(large_enough
+        .into_iter()
+        .step_by(step)
+        .take(args.few_shot_layouts)
+        .collect())
 }
 
 fn print_folds(

@@ -345,3 +345,30 @@ fn corpus_links_back_up_the_tree_count_pages_once() {
     let out = stdout_of(chaff().arg("eval").arg(dir.path()));
     assert!(out.contains("exact pages     1/1"), "{out}");
 }
+
+#[test]
+fn cross_validation_on_too_small_a_corpus_says_why() {
+    let dir = TempDir::new().unwrap();
+    for (layout, pages) in [("one", 1), ("two", 2)] {
+        fs::create_dir(dir.path().join(layout)).unwrap();
+        for i in 0..pages {
+            fs::copy(
+                data("seed.tsv"),
+                dir.path().join(layout).join(format!("p{i}.tsv")),
+            )
+            .unwrap();
+        }
+    }
+    chaff()
+        .args(["eval", "--few-shot", "3"])
+        .arg(dir.path())
+        .fails_saying("no layout has the 4 pages it needs");
+    chaff()
+        .args(["eval", "--few-shot", "3", "--few-shot-layout", "two"])
+        .arg(dir.path())
+        .fails_saying("layout \"two\" has 2 pages");
+    chaff()
+        .args(["eval", "--cv", "layout"])
+        .arg(dir.path().join("one"))
+        .fails_saying("needs at least two layouts");
+}
