@@ -8,9 +8,8 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughpu
 use linfa::ParamGuard;
 
 use chaff::clean::{kept_lines, CleanOptions};
-use chaff::features;
 use chaff::labeled::{read_corpus, LabeledPage};
-use chaff::language::PageLanguage;
+use chaff::stages;
 use chaff::train::{TrainParams, WARM_START_ITERATIONS};
 use chaff::{Labeler, Model};
 
@@ -49,46 +48,36 @@ fn stages(c: &mut Criterion) {
     group.bench_function("language", |b| {
         b.iter(|| {
             for page in &texts {
-                let (lang, counts) = PageLanguage::analyze(page);
-                for (l, c) in page.iter().zip(&counts) {
-                    black_box(lang.language_of(c, l));
-                }
+                black_box(stages::languages(page));
             }
         })
     });
-    let prepared: Vec<(PageLanguage, Vec<&'static str>)> = texts
-        .iter()
-        .map(|p| {
-            let lang = PageLanguage::estimate(p);
-            let langs = p.iter().map(|l| lang.line_language(l)).collect();
-            (lang, langs)
-        })
-        .collect();
+    let prepared: Vec<_> = texts.iter().map(|p| stages::languages(p)).collect();
     group.bench_function("features", |b| {
         b.iter(|| {
             for (page, (lang, langs)) in texts.iter().zip(&prepared) {
-                black_box(features::extract(page, lang, langs));
+                black_box(stages::features(page, lang, langs));
             }
         })
     });
     let feats: Vec<_> = texts
         .iter()
         .zip(&prepared)
-        .map(|(page, (lang, langs))| features::extract(page, lang, langs))
+        .map(|(page, (lang, langs))| stages::features(page, lang, langs))
         .collect();
     let model = labeler.model();
     group.bench_function("scoring", |b| {
         b.iter(|| {
             for f in &feats {
-                black_box(model.log_probs(f));
+                black_box(stages::scores(model, f));
             }
         })
     });
-    let scores: Vec<_> = feats.iter().map(|f| model.log_probs(f)).collect();
+    let scores: Vec<_> = feats.iter().map(|f| stages::scores(model, f)).collect();
     group.bench_function("decoding", |b| {
         b.iter(|| {
             for s in &scores {
-                black_box(model.transitions.viterbi(s));
+                black_box(stages::decode(model, s));
             }
         })
     });

@@ -34,7 +34,7 @@ impl CleanOptions {
 
     /// Whether a line with this label is kept.
     pub fn keeps(&self, label: &LineLabel) -> bool {
-        label.class == Class::Body && self.lang.as_deref().is_none_or(|l| l == label.lang)
+        label.class == Class::Body && self.lang.as_deref().is_none_or(|l| label.lang == l)
     }
 }
 
@@ -59,7 +59,7 @@ mod tests {
     fn label(class: Class, lang: &'static str) -> LineLabel {
         LineLabel {
             class,
-            lang,
+            lang: crate::language::Lang::from_code(lang),
             probs: [0.2; 5],
         }
     }

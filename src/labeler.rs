@@ -1,21 +1,77 @@
 //! Labeling a page: language, features, per-line scores and decoding in one call.
 
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::class::Class;
 use crate::features;
-use crate::language::{LetterCounts, PageLanguage};
+use crate::language::{Lang, LetterCounts, PageLanguage, Segment};
 use crate::model::Model;
 
 /// The label of one line.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LineLabel {
     /// The decoded class.
     pub class: Class,
-    /// ISO 639-3 code of the line's dominant language, or `und`.
-    pub lang: &'static str,
+    /// The line's dominant language, or `und`.
+    pub lang: Lang,
     /// The per-line class probabilities before decoding, in [`Class::ALL`] order.
     pub probs: [f32; Class::COUNT],
+}
+
+/// One labeled line as chaff writes it in JSON, the same in `label --json` and in the `lines` of
+/// `label --jsonl`:
+/// `{"class":"byline","lang":"eng","probs":{"body":0.01,...},"segments":[...],"text":"..."}`.
+///
+/// ```
+/// use chaff::{Labeler, LineReport};
+/// let page = ["Copyright © The Example Times. All rights reserved."];
+/// let (labels, language) = Labeler::builtin().label_with_language(&page);
+/// let json = serde_json::to_value(LineReport::new(page[0], &labels[0], &language)).unwrap();
+/// assert_eq!(json["class"], "copyright");
+/// assert_eq!(json["lang"], "eng");
+/// assert!(json["probs"]["copyright"].as_f64().unwrap() > 0.5);
+/// assert_eq!(json["segments"][0]["end"], page[0].len());
+/// ```
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LineReport<'a> {
+    /// The decoded class.
+    pub class: Class,
+    /// The line's dominant language.
+    pub lang: Lang,
+    /// Per-class probabilities before decoding, by class name, rounded to 4 decimals.
+    pub probs: ClassProbabilities,
+    /// The line's script and language runs, as byte spans.
+    pub segments: Vec<Segment>,
+    /// The line, as given.
+    pub text: &'a str,
+}
+
+impl<'a> LineReport<'a> {
+    /// The report of `line`, labeled `label` on a page whose language estimate is `page`.
+    pub fn new(line: &'a str, label: &LineLabel, page: &PageLanguage) -> LineReport<'a> {
+        LineReport {
+            class: label.class,
+            lang: label.lang,
+            probs: ClassProbabilities(label.probs),
+            segments: page.segments(line),
+            text: line,
+        }
+    }
+}
+
+/// Class probabilities, written as an object keyed by class name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClassProbabilities(pub [f32; Class::COUNT]);
+
+impl Serialize for ClassProbabilities {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(Class::COUNT))?;
+        for class in Class::ALL {
+            let p = self.0[class.index()];
+            map.serialize_entry(class.as_str(), &((p * 10000.0).round() / 10000.0))?;
+        }
+        map.end()
+    }
 }
 
 /// Labels pages with a model.
@@ -77,7 +133,7 @@ impl Labeler {
             labels.extend(classes.into_iter().zip(&langs[window]).zip(&log_probs).map(
                 |((class, &lang), lp)| LineLabel {
                     class,
-                    lang,
+                    lang: Lang::from_code(lang),
                     probs: lp.map(f32::exp),
                 },
             ));

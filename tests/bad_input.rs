@@ -146,7 +146,7 @@ fn a_line_ending_in_cr_keeps_it_through_label_and_back() {
     let parsed = chaff::labeled::parse_page(&labeled, Path::new("p.tsv")).unwrap();
     assert_eq!(
         parsed.texts(),
-        chaff::text::page_lines(page),
+        chaff::input::page_lines(page),
         "label output must read back as the lines it labeled"
     );
 }

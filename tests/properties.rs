@@ -13,10 +13,10 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use chaff::clean::{kept_lines, CleanOptions};
+use chaff::input::page_lines;
 use chaff::labeled::{is_lang_code, parse_page, write_line};
-use chaff::language::PageLanguage;
-use chaff::text::page_lines;
 use chaff::Labeler;
+use chaff::PageLanguage;
 use proptest::prelude::*;
 
 /// Every code point `char::is_whitespace` accepts.
@@ -243,7 +243,7 @@ proptest! {
         });
         prop_assert_eq!(labels.len(), lines.len());
         for label in &labels {
-            prop_assert!(is_lang_code(label.lang), "language {:?}", label.lang);
+            prop_assert!(is_lang_code(label.lang.as_str()), "language {:?}", label.lang);
             for p in label.probs {
                 prop_assert!(p.is_finite() && (0.0..=1.0).contains(&p), "probability {p}");
             }
@@ -260,7 +260,7 @@ proptest! {
         let labels = labeler().label(&lines);
         let mut out = Vec::new();
         for (line, label) in lines.iter().zip(&labels) {
-            write_line(&mut out, label.class, label.lang, line).unwrap();
+            write_line(&mut out, label.class, label.lang.as_str(), line).unwrap();
         }
         let written = String::from_utf8(out).unwrap();
         let page = parse_page(&written, Path::new("prop/page.tsv"));
@@ -279,7 +279,7 @@ proptest! {
             let page = PageLanguage::estimate(&lines);
             let spans: Vec<Vec<(usize, usize, &'static str)>> = lines
                 .iter()
-                .map(|l| page.segments(l).iter().map(|s| (s.start, s.end, s.lang)).collect())
+                .map(|l| page.segments(l).iter().map(|s| (s.start, s.end, s.lang.as_str())).collect())
                 .collect();
             (lines, spans)
         });
@@ -381,7 +381,7 @@ fn line_ending_in_cr_round_trips() {
     assert_eq!(lines, vec!["a\r"]);
     let labels = labeler().label(&lines);
     let mut out = Vec::new();
-    write_line(&mut out, labels[0].class, labels[0].lang, lines[0]).unwrap();
+    write_line(&mut out, labels[0].class, labels[0].lang.as_str(), lines[0]).unwrap();
     let page = parse_page(std::str::from_utf8(&out).unwrap(), Path::new("p.tsv")).unwrap();
     assert_eq!(page.texts(), lines);
 }

@@ -7,11 +7,11 @@ use std::thread;
 
 use serde::Serialize;
 
+use crate::corpus::labeled::LabeledPage;
 use crate::error::{Error, Result};
-use crate::eval::{evaluate, Evaluation};
-use crate::labeled::LabeledPage;
 use crate::labeler::Labeler;
 use crate::model::Model;
+use crate::train::eval::{evaluate, Evaluation};
 use crate::train::{fit_timed, with_focus, TrainParams, ValidTrainParams, WARM_START_ITERATIONS};
 use linfa::ParamGuard;
 
@@ -251,7 +251,7 @@ pub fn check_few_shot(pages: &[LabeledPage], layouts: &[String], max_shots: usiz
 mod tests {
     use super::*;
     use crate::class::Class;
-    use crate::labeled::LabeledLine;
+    use crate::corpus::labeled::LabeledLine;
     use std::path::PathBuf;
 
     fn pages(layouts: &[(&str, usize)]) -> Vec<LabeledPage> {

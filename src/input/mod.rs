@@ -1,4 +1,7 @@
-//! Turning raw input bytes into page lines: UTF-8 checking, BOM, CRLF and blank lines.
+//! Page input: raw bytes to page lines (UTF-8 checks, BOM, CRLF, blank lines), and JSONL page
+//! streams ([`jsonl`]).
+
+pub mod jsonl;
 
 use crate::error::{Error, Result};
 

@@ -9,13 +9,11 @@
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
-use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::class::Class;
 use crate::clean::{kept_lines, CleanOptions};
-use crate::labeler::Labeler;
-use crate::text;
+use crate::input;
+use crate::labeler::{Labeler, LineReport};
 
 /// A checked record: the object's own text and the page it holds.
 #[derive(Debug)]
@@ -164,14 +162,6 @@ fn json_kind(raw: &str) -> &'static str {
     }
 }
 
-#[derive(Serialize)]
-struct LineOut<'a> {
-    class: Class,
-    lang: &'a str,
-    probs: [f32; 5],
-    text: &'a str,
-}
-
 /// Labels and cleans one record and renders the output object (without a line ending).
 pub fn process(
     record: Record,
@@ -181,8 +171,8 @@ pub fn process(
     with_lines: bool,
 ) -> String {
     let text = record.text.strip_prefix('\u{feff}').unwrap_or(&record.text);
-    let lines = text::page_lines(text);
-    let labels = labeler.label(&lines);
+    let lines = input::page_lines(text);
+    let (labels, language) = labeler.label_with_language(&lines);
     let clean = kept_lines(&lines, &labels, opts).join("\n");
     let body = record
         .object
@@ -203,15 +193,10 @@ pub fn process(
         &serde_json::to_string(&clean).expect("strings serialize"),
     );
     if with_lines {
-        let labeled: Vec<LineOut> = lines
+        let labeled: Vec<LineReport> = lines
             .iter()
             .zip(&labels)
-            .map(|(t, l)| LineOut {
-                class: l.class,
-                lang: l.lang,
-                probs: l.probs.map(|p| (p * 10000.0).round() / 10000.0),
-                text: t,
-            })
+            .map(|(line, label)| LineReport::new(line, label, &language))
             .collect();
         add_field(
             &fields.lines,

@@ -1,5 +1,9 @@
 //! The model: per-line linear class scores plus class transitions, and its versioned file format.
 
+pub mod decode;
+mod linear;
+mod stacked;
+
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -7,18 +11,19 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::class::Class;
-use crate::decode::Transitions;
 use crate::error::{Error, Result};
-use crate::features::{
-    self, PageFeatures, CONTEXT_DIM, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS, SECOND_STAGE_DENSE,
-};
+use crate::features::{PageFeatures, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS};
+use crate::model::decode::Transitions;
+
+pub(crate) use linear::Linear;
+pub(crate) use stacked::{stage_one, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM};
 
 /// Version of the model file format. Files of another version are refused.
 pub const FORMAT_VERSION: u32 = 2;
 const FORMAT_NAME: &str = "chaff-model";
 
 /// The default model, trained on `training/` and compiled into the binary.
-const DEFAULT_MODEL: &str = include_str!("../models/default.json");
+const DEFAULT_MODEL: &str = include_str!("../../models/default.json");
 
 const K: usize = Class::COUNT;
 
@@ -32,8 +37,7 @@ pub const MAX_MODEL_BYTES: u64 = 64 << 20;
 
 // A model of this layout with 16 line scorers, at 64 bytes per number, must fit under the cap;
 // a layout change that breaks this (say, many more hash bits) must revisit the cap.
-const _: () =
-    assert!(((16 * DIM + SECOND_STAGE_DENSE + CONTEXT_DIM) * K * 64) as u64 <= MAX_MODEL_BYTES);
+const _: () = assert!(((16 * DIM + STAGE_TWO_DIM) * K * 64) as u64 <= MAX_MODEL_BYTES);
 
 /// The largest magnitude of a weight, bias or transition score in a model.
 ///
@@ -51,10 +55,6 @@ pub const MAX_SCORE_MAGNITUDE: f32 = 1e4;
 /// scores. The default is 0.3; at 10 the transitions already outvote any line score, so 1000 is
 /// a wide margin.
 pub const MAX_TRANSITION_WEIGHT: f32 = 1e3;
-
-/// Line scores are clamped into ±this before normalizing, so that no input can make a
-/// probability NaN (a model that passed [`Model::check`] stays far inside it).
-const MAX_LINE_SCORE: f32 = 1e30;
 
 /// What [`Model::new`] calls the model in errors.
 const NEW_MODEL_NAME: &str = "<new model>";
@@ -74,69 +74,12 @@ pub struct TrainingSummary {
     pub seed: u64,
 }
 
-/// A linear scorer: one weight per feature and class, and a bias per class.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Linear {
-    /// `weights[f * K + c]`: weight of feature `f` for class `c`.
-    pub weights: Vec<f32>,
-    /// Bias per class.
-    pub bias: [f32; K],
-}
-
-impl Linear {
-    /// Number of features the scorer reads.
-    pub fn dim(&self) -> usize {
-        self.weights.len() / K
-    }
-
-    fn add_row(&self, s: &mut [f32; K], offset: usize, values: &[f32]) {
-        for (f, &v) in values.iter().enumerate() {
-            if v != 0.0 {
-                let base = (offset + f) * K;
-                let w = &self.weights[base..base + K];
-                for c in 0..K {
-                    s[c] += v * w[c];
-                }
-            }
-        }
-    }
-
-    /// Class log-probabilities of one full feature row.
-    pub fn row_log_probs(&self, x: &[f32]) -> [f32; K] {
-        let mut s = self.bias;
-        self.add_row(&mut s, 0, x);
-        log_softmax(s)
-    }
-
-    /// Class log-probabilities of line `i` from all its features.
-    fn line_log_probs(&self, page: &PageFeatures, i: usize) -> [f32; K] {
-        let mut s = self.bias;
-        self.add_row(&mut s, 0, page.dense_row(i));
-        for &(bucket, v) in page.hashed_row(i) {
-            let base = (DENSE_DIM + bucket as usize) * K;
-            let w = &self.weights[base..base + K];
-            for c in 0..K {
-                s[c] += v * w[c];
-            }
-        }
-        log_softmax(s)
-    }
-
-    /// Class log-probabilities of line `i` from its dense features and `context`.
-    fn context_log_probs(&self, page: &PageFeatures, i: usize, context: &[f32]) -> [f32; K] {
-        let mut s = self.bias;
-        self.add_row(&mut s, 0, &page.dense_row(i)[..SECOND_STAGE_DENSE]);
-        self.add_row(&mut s, SECOND_STAGE_DENSE, context);
-        log_softmax(s)
-    }
-}
-
 /// A trained model: two stages of multinomial logistic regression and a transition table.
 ///
 /// The first stage scores each line from its own features (an average of scorers trained on
 /// disjoint halves of the corpus, so that training sees their out-of-fold behaviour); the second
 /// stage reads the dense line features and the first stage's probabilities of the lines around
-/// it ([`features::context_features`]).
+/// it (`stacked`).
 /// Viterbi decoding over class transitions then picks the page's class sequence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -153,7 +96,7 @@ pub struct Model {
     /// [`CONTEXT_DIM`] context features.
     context_scorer: Linear,
     /// Class transitions used in decoding.
-    pub transitions: Transitions,
+    pub(crate) transitions: Transitions,
     /// What the model was trained on.
     pub training: TrainingSummary,
 }
@@ -168,7 +111,7 @@ struct Header {
 impl Model {
     /// Builds a model from its scorers; refuses scorers of the wrong size and numbers outside
     /// the bounds a model file may hold ([`MAX_SCORE_MAGNITUDE`], [`MAX_TRANSITION_WEIGHT`]).
-    pub fn new(
+    pub(crate) fn new(
         line_scorers: Vec<Linear>,
         context_scorer: Linear,
         transitions: Transitions,
@@ -289,11 +232,7 @@ impl Model {
         for (k, scorer) in self.line_scorers.iter().enumerate() {
             check_scorer(&format!("line_scorers[{k}]"), scorer, DIM)?;
         }
-        check_scorer(
-            "context_scorer",
-            &self.context_scorer,
-            SECOND_STAGE_DENSE + CONTEXT_DIM,
-        )?;
+        check_scorer("context_scorer", &self.context_scorer, STAGE_TWO_DIM)?;
         let transitions = &self.transitions;
         check_magnitudes("transitions.start", &transitions.start, |c| {
             format!("class {}", Class::from_index(c))
@@ -331,47 +270,20 @@ impl Model {
     }
 
     /// The first-stage scorers.
-    pub fn line_scorers(&self) -> &[Linear] {
+    pub(crate) fn line_scorers(&self) -> &[Linear] {
         &self.line_scorers
     }
 
     /// The second-stage (context) scorer.
-    pub fn context_scorer(&self) -> &Linear {
+    pub(crate) fn context_scorer(&self) -> &Linear {
         &self.context_scorer
     }
 
-    /// First-stage class probabilities of every line.
-    pub fn line_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
-        line_probs(&self.line_scorers, page)
-    }
-
     /// Final per-line class log-probabilities of a page.
-    pub fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
-        let context = features::context_features(&self.line_probs(page));
-        (0..page.len())
-            .map(|i| {
-                let extra = &context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
-                self.context_scorer.context_log_probs(page, i, extra)
-            })
-            .collect()
+    pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
+        let first = stacked::stage_one(&self.line_scorers, page);
+        stacked::stage_two(&self.context_scorer, page, &first)
     }
-}
-
-/// Mean class probabilities of several line scorers.
-pub fn line_probs(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]> {
-    let share = 1.0 / scorers.len() as f32;
-    (0..page.len())
-        .map(|i| {
-            let mut p = [0.0f32; K];
-            for scorer in scorers {
-                let lp = scorer.line_log_probs(page, i);
-                for c in 0..K {
-                    p[c] += share * lp[c].exp();
-                }
-            }
-            p
-        })
-        .collect()
 }
 
 /// Checks a scorer's size (`dim` features) and its weights and biases.
@@ -423,28 +335,9 @@ fn show(v: f32) -> String {
     }
 }
 
-/// Normalizes class scores into log-probabilities. Scores are first clamped into a finite range
-/// (NaN to the lowest score), so the result is finite whatever the model: a checked model never
-/// comes near the clamp, but a NaN or infinite probability must never reach the output.
-fn log_softmax(mut s: [f32; K]) -> [f32; K] {
-    for v in &mut s {
-        *v = if v.is_nan() {
-            -MAX_LINE_SCORE
-        } else {
-            v.clamp(-MAX_LINE_SCORE, MAX_LINE_SCORE)
-        };
-    }
-    let max = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = s.iter().map(|v| (v - max).exp()).sum();
-    // (v - max) - ln(sum), not v - (max + ln(sum)): at large scores max + ln(sum) rounds ln(sum)
-    // away and the probabilities no longer add up to one.
-    let log_sum = sum.ln();
-    s.iter_mut().for_each(|v| *v = (*v - max) - log_sum);
-    s
-}
-
 #[cfg(test)]
 mod tests {
+    use super::linear::log_softmax;
     use super::*;
 
     fn tiny() -> Model {
@@ -455,7 +348,7 @@ mod tests {
             bias: [0.1, 0.2, 0.3, 0.4, 0.5],
         };
         let context = Linear {
-            weights: vec![0.25; (SECOND_STAGE_DENSE + CONTEXT_DIM) * K],
+            weights: vec![0.25; (STAGE_TWO_DIM) * K],
             bias: [0.0; K],
         };
         Model::new(
@@ -532,8 +425,7 @@ mod tests {
         };
         json["line_scorers"][0]["weights"] = alternating(DIM * K).into();
         json["line_scorers"][1]["weights"] = vec![bound; DIM * K].into();
-        json["context_scorer"]["weights"] =
-            alternating((SECOND_STAGE_DENSE + CONTEXT_DIM) * K).into();
+        json["context_scorer"]["weights"] = alternating((STAGE_TWO_DIM) * K).into();
         json["transitions"]["start"] = alternating(K).into();
         json["transitions"]["next"] = vec![alternating(K); K].into();
         json["transitions"]["weight"] = f64::from(MAX_TRANSITION_WEIGHT).into();

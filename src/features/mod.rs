@@ -7,9 +7,10 @@
 //!    to the page's runs of prose, repetition, and its language against the page's;
 //! 3. *window* features: a subset of the line features of the two lines before and after;
 //! 4. *hashed* features: lower-cased words, first and last word, Hangul syllable bigrams and the
-//!    shape of short lines, hashed into [`HASH_DIM`] buckets so new wording can be learned;
-//! 5. *context* features, for the second scoring stage: the first stage's class probabilities of
-//!    the line, its neighbours and the runs around it ([`context_features`]).
+//!    shape of short lines, hashed into [`HASH_DIM`] buckets so new wording can be learned.
+//!
+//! The second scoring stage adds *context* features made of the first stage's probabilities;
+//! they live with the model that makes them (`model::stacked`).
 //!
 //! Any change to what is computed, or in which order, must bump [`FEATURE_VERSION`]: models
 //! record it and refuse to run against another layout.
@@ -455,6 +456,7 @@ const SENTENCE_END: &[char] = &['.', '!', '?', '。', '！', '？'];
 const QUOTES: &[char] = &['"', '\'', '“', '”', '‘', '’', '」', '』', '»', '«'];
 
 /// Computes the line features of one line.
+#[cfg(test)]
 pub fn line_features(line: &str) -> [f32; N_LINE] {
     line_features_with_counts(line, &LetterCounts::of(line))
 }
@@ -1479,56 +1481,6 @@ fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch)
             *v /= norm;
         }
     }
-}
-
-/// Number of context features per line; see [`context_features`].
-pub const CONTEXT_DIM: usize = 8 * 5 + 2;
-
-/// Second-stage features from first-stage class probabilities: the line's own, its neighbours'
-/// (immediate, and nearest ones that are not confident chrome, which skips separators), and the
-/// mean over windows of 3 and 8 lines each side. Lists and articles come in runs; this is how a
-/// line learns what run it stands in.
-pub fn context_features(probs: &[[f32; 5]]) -> Vec<f32> {
-    let n = probs.len();
-    let mut out = vec![0.0f32; n * CONTEXT_DIM];
-    let not_chrome = |j: usize| probs[j][1] < 0.5;
-    for i in 0..n {
-        let row = &mut out[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
-        let mut put = |slot: usize, p: Option<&[f32; 5]>| {
-            if let Some(p) = p {
-                row[slot * 5..slot * 5 + 5].copy_from_slice(p);
-            }
-        };
-        put(0, Some(&probs[i]));
-        put(1, i.checked_sub(1).map(|j| &probs[j]));
-        put(2, probs.get(i + 1));
-        put(3, (0..i).rev().find(|&j| not_chrome(j)).map(|j| &probs[j]));
-        put(4, (i + 1..n).find(|&j| not_chrome(j)).map(|j| &probs[j]));
-        for (slot, radius) in [(5, 3usize), (6, 8)] {
-            let a = i.saturating_sub(radius);
-            let b = (i + radius).min(n - 1);
-            let count = (b - a) as f32;
-            if count > 0.0 {
-                for j in (a..=b).filter(|&j| j != i) {
-                    for c in 0..5 {
-                        row[slot * 5 + c] += probs[j][c] / count;
-                    }
-                }
-            }
-        }
-        // Same window, non-chrome lines only: what the content around the line is.
-        let a = i.saturating_sub(5);
-        let b = (i + 5).min(n - 1);
-        let near: Vec<usize> = (a..=b).filter(|&j| j != i && not_chrome(j)).collect();
-        for &j in &near {
-            for c in 0..5 {
-                row[35 + c] += probs[j][c] / near.len() as f32;
-            }
-        }
-        row[40] = i.checked_sub(1).is_none() as u8 as f32;
-        row[41] = (i + 1 == n) as u8 as f32;
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Training: hyper-parameters checked in a `Params` type, then a linfa multinomial logistic
 //! regression over the line features, and class transitions counted from the gold sequences.
 
+pub mod crossval;
+pub mod eval;
+
 use std::time::Instant;
 
 use linfa::prelude::*;
@@ -9,15 +12,18 @@ use linfa_logistic::MultiLogisticRegression;
 use std::ops::Range;
 use std::thread;
 
-use ndarray::{s, Array1, Array2, ArrayView1, Axis};
+use ndarray::{Array1, Array2, ArrayView1, Axis};
 
 use crate::class::Class;
-use crate::decode::Transitions;
+use crate::corpus::labeled::LabeledPage;
 use crate::error::{Error, Result};
-use crate::features::{self, CONTEXT_DIM, DIM, SECOND_STAGE_DENSE};
-use crate::labeled::LabeledPage;
+use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page;
-use crate::model::{Linear, Model, TrainingSummary, MAX_TRANSITION_WEIGHT};
+use crate::model::decode::Transitions;
+use crate::model::{
+    stage_one, stage_two_inputs, Linear, Model, TrainingSummary, MAX_TRANSITION_WEIGHT,
+    STAGE_TWO_DIM,
+};
 
 const K: usize = Class::COUNT;
 
@@ -120,6 +126,8 @@ pub struct TrainingSet {
     pub targets: Array1<usize>,
     /// Each page's rows.
     pub pages: Vec<Range<usize>>,
+    /// Each page's features, as labeling computes them.
+    pub features: Vec<PageFeatures>,
 }
 
 /// Builds the feature matrix of labeled pages, with languages computed as at labeling time.
@@ -128,6 +136,7 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let mut records = Array2::<f32>::zeros((n, DIM));
     let mut targets = Array1::<usize>::zeros(n);
     let mut ranges = Vec::with_capacity(pages.len());
+    let mut features = Vec::with_capacity(pages.len());
     let mut row = 0;
     for page in pages {
         let (_, _, feats) = analyze_page(&page.texts());
@@ -139,11 +148,13 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
             row += 1;
         }
         ranges.push(start..row);
+        features.push(feats);
     }
     TrainingSet {
         records,
         targets,
         pages: ranges,
+        features,
     }
 }
 
@@ -228,33 +239,21 @@ impl ValidTrainParams {
         }
 
         // Stage two: line and page features plus the context of out-of-fold first-stage
-        // probabilities. Its matrix is small, so it is fitted in f64, where L-BFGS's line
-        // search stays stable on these strongly predictive inputs (in f32 it diverges).
+        // probabilities, assembled as labeling assembles them. Its matrix is small, so it is
+        // fitted in f64, where L-BFGS's line search stays stable on these strongly predictive
+        // inputs (in f32 it diverges).
         let n = set.targets.len();
-        let mut records = Array2::<f64>::zeros((n, SECOND_STAGE_DENSE + CONTEXT_DIM));
-        records.slice_mut(s![.., ..SECOND_STAGE_DENSE]).assign(
-            &set.records
-                .slice(s![.., ..SECOND_STAGE_DENSE])
-                .mapv(f64::from),
-        );
-        for (range, &fold) in set.pages.iter().zip(&folds) {
-            let scorer = if line_scorers.len() == 2 {
+        let mut records = Array2::<f64>::zeros((n, STAGE_TWO_DIM));
+        for ((range, &fold), page) in set.pages.iter().zip(&folds).zip(&set.features) {
+            let scorers = if line_scorers.len() == 2 {
                 &line_scorers[fold..fold + 1]
             } else {
                 &line_scorers[..]
             };
-            let probs: Vec<[f32; K]> = range
-                .clone()
-                .map(|row| {
-                    let x = set.records.row(row);
-                    scorer_probs(scorer, x.as_slice().expect("contiguous"))
-                })
-                .collect();
-            let context = features::context_features(&probs);
-            for (i, row) in range.clone().enumerate() {
-                let values = &context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM];
+            let inputs = stage_two_inputs(page, &stage_one(scorers, page));
+            for (row, values) in range.clone().zip(inputs.chunks_exact(STAGE_TWO_DIM)) {
                 records
-                    .slice_mut(s![row, SECOND_STAGE_DENSE..])
+                    .row_mut(row)
                     .assign(&ArrayView1::from(values).mapv(f64::from));
             }
         }
@@ -324,17 +323,6 @@ macro_rules! fit_linear {
     }};
 }
 use fit_linear;
-
-/// Mean class probabilities of `scorers` for one full feature row.
-fn scorer_probs(scorers: &[Linear], x: &[f32]) -> [f32; K] {
-    let mut p = [0.0f32; K];
-    for scorer in scorers {
-        for (pc, lp) in p.iter_mut().zip(scorer.row_log_probs(x)) {
-            *pc += lp.exp() / scorers.len() as f32;
-        }
-    }
-    p
-}
 
 /// Splits pages into two folds by layout (so a layout's pages stay together); with a single
 /// layout, pages alternate.

@@ -6,7 +6,53 @@
 //! name one language.
 
 use serde::Serialize;
-use whatlang::{Detector, Lang};
+use whatlang::{Detector, Lang as Detected};
+
+/// A language: its ISO 639-3 code (`kor`, `eng`, `jpn`, ...), or `und` when a line or run has no
+/// letters to judge.
+///
+/// ```
+/// use chaff::PageLanguage;
+/// let lang = PageLanguage::default().line_language("이 글자크기로 변경됩니다.");
+/// assert_eq!(lang.as_str(), "kor");
+/// assert_eq!(lang, "kor");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Lang(&'static str);
+
+impl Lang {
+    /// No language: the text has no letters to judge.
+    pub const UNDETERMINED: Lang = Lang("und");
+
+    /// A language known by its code; chaff's codes are all `'static`.
+    pub(crate) const fn from_code(code: &'static str) -> Lang {
+        Lang(code)
+    }
+
+    /// The ISO 639-3 code.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl PartialEq<&str> for Lang {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<str> for Lang {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
 
 /// Writing systems chaff tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -269,23 +315,23 @@ impl Default for PageLanguage {
     }
 }
 
-const LATIN_LANGS: [Lang; 16] = [
-    Lang::Eng,
-    Lang::Deu,
-    Lang::Fra,
-    Lang::Spa,
-    Lang::Ita,
-    Lang::Por,
-    Lang::Nld,
-    Lang::Swe,
-    Lang::Dan,
-    Lang::Nob,
-    Lang::Fin,
-    Lang::Pol,
-    Lang::Tur,
-    Lang::Ind,
-    Lang::Vie,
-    Lang::Tgl,
+const LATIN_LANGS: [Detected; 16] = [
+    Detected::Eng,
+    Detected::Deu,
+    Detected::Fra,
+    Detected::Spa,
+    Detected::Ita,
+    Detected::Por,
+    Detected::Nld,
+    Detected::Swe,
+    Detected::Dan,
+    Detected::Nob,
+    Detected::Fin,
+    Detected::Pol,
+    Detected::Tur,
+    Detected::Ind,
+    Detected::Vie,
+    Detected::Tgl,
 ];
 
 /// How much Latin text the page estimate reads: enough for whatlang to be sure.
@@ -392,7 +438,7 @@ impl PageLanguage {
 
     /// The language of a line from its letter counts; `text` is consulted only where the
     /// script does not decide by itself.
-    pub fn language_of(&self, counts: &LetterCounts, text: &str) -> &'static str {
+    pub(crate) fn language_of(&self, counts: &LetterCounts, text: &str) -> &'static str {
         match counts.dominant() {
             None => "und",
             Some(Script::Latin) if counts.total() < 2 => "und",
@@ -420,24 +466,24 @@ impl PageLanguage {
     /// letters, or `und` when it has no letters to judge.
     ///
     /// ```
-    /// use chaff::language::PageLanguage;
+    /// use chaff::PageLanguage;
     /// let page = PageLanguage::default();
     /// assert_eq!(page.line_language("Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지."), "kor");
     /// assert_eq!(page.line_language("Share"), "eng");
     /// assert_eq!(page.line_language("2023.10.19 09:12"), "und");
     /// ```
-    pub fn line_language(&self, line: &str) -> &'static str {
-        self.language_of(&LetterCounts::of(line), line)
+    pub fn line_language(&self, line: &str) -> Lang {
+        Lang(self.language_of(&LetterCounts::of(line), line))
     }
 
     /// The line's text runs with their scripts and languages; see [`Segment`].
     ///
     /// ```
-    /// use chaff::language::PageLanguage;
+    /// use chaff::PageLanguage;
     /// let line = "Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지.";
     /// let spans = PageLanguage::default().segments(line);
     /// assert_eq!(spans.len(), 2);
-    /// assert_eq!((spans[0].lang, &line[spans[0].start..spans[0].end]), ("eng", "Copyright © "));
+    /// assert_eq!((spans[0].lang.as_str(), &line[spans[0].start..spans[0].end]), ("eng", "Copyright © "));
     /// assert_eq!(spans[1].lang, "kor");
     /// assert_eq!(spans[1].end, line.len());
     /// ```
@@ -488,7 +534,7 @@ impl PageLanguage {
         let kana_line = line.chars().any(|c| script_of(c) == Script::Kana);
         for span in &mut spans {
             let text = &line[span.start..span.end];
-            span.lang = match span.script {
+            span.lang = Lang(match span.script {
                 _ if span.is_address => "und",
                 Script::Hangul => "kor",
                 Script::Han if kana_line => "jpn",
@@ -496,7 +542,7 @@ impl PageLanguage {
                 Script::Latin if LetterCounts::of(text).latin < 2 => "und",
                 Script::Other => other_script_language(text),
                 script => self.script_language(script),
-            };
+            });
         }
         spans
     }
@@ -549,8 +595,8 @@ pub struct Segment {
     pub end: usize,
     /// The run's script.
     pub script: Script,
-    /// ISO 639-3 code of the run's language.
-    pub lang: &'static str,
+    /// The run's language.
+    pub lang: Lang,
     /// Whether the run is an e-mail address or URL.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub is_address: bool,
@@ -562,7 +608,7 @@ impl Segment {
             start,
             end,
             script,
-            lang: "und",
+            lang: Lang::UNDETERMINED,
             is_address,
         }
     }
@@ -631,7 +677,7 @@ mod tests {
         PageLanguage::default()
             .segments(line)
             .into_iter()
-            .map(|s| (&line[s.start..s.end], s.lang))
+            .map(|s| (&line[s.start..s.end], s.lang.as_str()))
             .collect()
     }
 

@@ -61,6 +61,7 @@ impl Transitions {
     }
 
     /// Transitions that carry no information: decoding then takes each line's best class.
+    #[cfg(test)]
     pub fn uniform() -> Transitions {
         Transitions {
             start: [0.0; K],

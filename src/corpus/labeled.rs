@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::class::Class;
 use crate::error::{Error, Result};
-use crate::text;
+use crate::input;
 
 /// One labeled line of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,8 +56,8 @@ pub fn is_lang_code(lang: &str) -> bool {
 pub fn parse_page(text: &str, path: &Path) -> Result<LabeledPage> {
     let name = path.display().to_string();
     let mut lines = Vec::new();
-    for (i, line) in text::lines(text).enumerate() {
-        if text::is_blank(line) {
+    for (i, line) in input::lines(text).enumerate() {
+        if input::is_blank(line) {
             continue;
         }
         let err = |message: String| Error::Parse {
@@ -97,7 +97,7 @@ pub fn parse_page(text: &str, path: &Path) -> Result<LabeledPage> {
 /// Reads one labeled page from a file.
 pub fn read_page(path: &Path) -> Result<LabeledPage> {
     let bytes = fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    let text = text::decode(&bytes, &path.display().to_string())?;
+    let text = input::decode(&bytes, &path.display().to_string())?;
     parse_page(text, path)
 }
 

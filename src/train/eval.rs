@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::class::Class;
-use crate::labeled::LabeledPage;
+use crate::corpus::labeled::LabeledPage;
 use crate::labeler::{Labeler, LineLabel};
 
 const K: usize = Class::COUNT;
@@ -63,12 +63,12 @@ impl Evaluation {
             let gold_lang = g.lang.as_str();
             self.languages.entry(gold_lang.to_string()).or_default().0 += 1;
             self.languages.entry(p.lang.to_string()).or_default().1 += 1;
-            if gold_lang == p.lang {
+            if p.lang == gold_lang {
                 self.languages.entry(gold_lang.to_string()).or_default().2 += 1;
             }
             if gold_lang != "und" {
                 lt += 1;
-                lc += (gold_lang == p.lang) as u64;
+                lc += u64::from(p.lang == gold_lang);
             }
         }
         self.lang_correct += lc;
@@ -352,13 +352,13 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::labeled::parse_page;
+    use crate::corpus::labeled::parse_page;
     use std::path::Path;
 
     fn label(class: Class, lang: &'static str) -> LineLabel {
         LineLabel {
             class,
-            lang,
+            lang: crate::language::Lang::from_code(lang),
             probs: [0.2; K],
         }
     }

@@ -15,8 +15,8 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use crate::class::Class;
+use crate::corpus::labeled::LabeledLine;
 use crate::error::{Error, Result};
-use crate::labeled::LabeledLine;
 use crate::language::{is_hangul_syllable, PageLanguage};
 
 /// One related-articles block of a layout.

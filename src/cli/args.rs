@@ -1,0 +1,202 @@
+//! Every flag of the command line, declared once.
+
+use std::io::{self, IsTerminal};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::thread_pool;
+
+/// Separates the editorial text of scraped news pages from their chaff.
+#[derive(Parser)]
+#[command(name = "chaff", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Label every line: CLASS<TAB>LANG<TAB>TEXT, valid training input.
+    Label(LabelArgs),
+    /// Print only the editorial (body) lines, byte for byte.
+    Clean(CleanArgs),
+    /// Train a model on labeled pages.
+    Train(TrainArgs),
+    /// Score a model on labeled pages: per-class precision, recall and F1.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct PageInput {
+    /// Page files, one page each; `-` or none reads one page from standard input.
+    pub(crate) files: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) model: Option<PathBuf>,
+    /// Write one output file per input file into DIR instead of standard output: same file name
+    /// (with `label`, ending in .tsv, or .jsonl with --json).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: Option<PathBuf>,
+    /// Input is JSONL: one page per line, a JSON object whose text field holds the page.
+    #[arg(long)]
+    pub(crate) jsonl: bool,
+    /// With --jsonl: the field holding the page text.
+    #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
+    pub(crate) text_field: String,
+    /// With --jsonl: the field the cleaned text is written to.
+    #[arg(long, value_name = "NAME", default_value = "clean", requires = "jsonl")]
+    pub(crate) clean_field: String,
+    /// With --jsonl: what to do with a malformed record: stop with an error, or skip it and
+    /// report the count on standard error.
+    #[arg(long, value_name = "WHAT", default_value = "stop", value_parser = ["stop", "skip"], requires = "jsonl")]
+    pub(crate) on_error: String,
+    /// The largest page read: a file, standard input or a JSONL record (with its JSON) larger
+    /// than this is an error naming it (with --jsonl --on-error skip, the record is skipped).
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_PAGE_BYTES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_page_bytes: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub(crate) threads: Option<u16>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub(crate) quiet: bool,
+}
+
+impl PageInput {
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
+        if self.files.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            self.files.clone()
+        }
+    }
+
+    pub(crate) fn pool(&self) -> Result<rayon::ThreadPool> {
+        thread_pool(self.threads)
+    }
+
+    pub(crate) fn progress(&self, total_bytes: Option<u64>) -> ProgressBar {
+        if self.quiet || !io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = match total_bytes {
+            Some(n) => ProgressBar::new(n),
+            None => ProgressBar::no_length(),
+        };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {binary_bytes_per_sec} {msg} [{elapsed_precise}]",
+            )
+            .expect("valid template"),
+        );
+        bar
+    }
+}
+
+#[derive(Args)]
+pub(crate) struct LabelArgs {
+    #[command(flatten)]
+    pub(crate) input: PageInput,
+    /// One JSON object per line: class, language, probabilities, segments and text.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// With --jsonl: the field the per-line labels are written to.
+    #[arg(long, value_name = "NAME", default_value = "lines", requires = "jsonl")]
+    pub(crate) lines_field: String,
+}
+
+#[derive(Args)]
+pub(crate) struct CleanArgs {
+    #[command(flatten)]
+    pub(crate) input: PageInput,
+    /// Keep only body lines in this language (ISO 639-3, e.g. eng, kor).
+    #[arg(long, value_name = "LANG")]
+    pub(crate) lang: Option<String>,
+    /// Split each page's body lines by language: with --out-dir DIR, page `p.txt` becomes
+    /// `DIR/p.eng.txt`, `DIR/p.kor.txt`, ... (one file per language present).
+    #[arg(long, requires = "out_dir", conflicts_with_all = ["lang", "jsonl"])]
+    pub(crate) split_languages: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct TrainArgs {
+    /// Labeled `.tsv` pages or folders of them.
+    #[arg(required = true)]
+    pub(crate) corpus: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(short, long, value_name = "MODEL")]
+    pub(crate) output: PathBuf,
+    /// Seed recorded in the model (training is deterministic).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// L2 penalty of the logistic regression.
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) alpha: f32,
+    /// Iteration cap of the optimizer [default: 50, or 15 with --warm-start].
+    #[arg(long, value_name = "N")]
+    pub(crate) max_iterations: Option<u64>,
+    /// Start from this model's weights instead of zeros (`builtin`: the compiled-in model);
+    /// retraining with a few --focus pages then takes a few seconds.
+    #[arg(long, value_name = "MODEL")]
+    pub(crate) warm_start: Option<String>,
+    /// Weight of class transitions in decoding.
+    #[arg(long, default_value_t = 0.3)]
+    pub(crate) transition_weight: f32,
+    /// Labeled pages of a new site layout to weigh more than the rest of the corpus.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) focus: Vec<PathBuf>,
+    /// How many times each --focus page counts (1 to 1000).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
+    pub(crate) focus_weight: u16,
+}
+
+#[derive(Args)]
+pub(crate) struct EvalArgs {
+    /// Labeled `.tsv` pages or folders of them.
+    #[arg(required = true)]
+    pub(crate) corpus: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) model: Option<PathBuf>,
+    /// Print the figures as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also print one line per page.
+    #[arg(long)]
+    pub(crate) pages: bool,
+    /// Cross-validate instead of scoring a model: `layout` trains without each layout (folder)
+    /// in turn and scores the model on it.
+    #[arg(long, value_name = "BY", value_parser = ["layout"])]
+    pub(crate) cv: Option<String>,
+    /// Retrain with 0..=K pages of held-out layouts (the few-shot curve); alone, or after
+    /// --cv layout.
+    #[arg(long, value_name = "K")]
+    pub(crate) few_shot: Option<usize>,
+    /// How many times each of the K pages counts in few-shot retraining (as `train --focus`).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
+    pub(crate) focus_weight: u16,
+    /// In few-shot retraining, start from the k=0 model's weights, as `train --warm-start`.
+    #[arg(long)]
+    pub(crate) warm_start: bool,
+    /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub(crate) few_shot_layouts: usize,
+    /// A layout (folder name) for the few-shot curve, instead of the spread; repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) few_shot_layout: Vec<String>,
+    /// Threads for cross-validation folds.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub(crate) threads: Option<u16>,
+}
+
+/// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.
+pub(crate) const DEFAULT_MAX_PAGE_BYTES: u64 = 256 << 20;
+
+/// The most worker threads `--threads` takes: more only adds memory and start-up time.
+pub(crate) const MAX_THREADS: i64 = 256;
+
+/// The most a `--focus-weight` page counts: each count is a copy of the page in training memory.
+pub(crate) const MAX_FOCUS_WEIGHT: i64 = 1000;

@@ -1,0 +1,292 @@
+//! The commands: `label`, `clean`, `train` and `eval`.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use linfa::ParamGuard;
+
+use chaff::clean::kept_lines;
+use chaff::labeled::{self, read_corpus, LabeledPage};
+use chaff::train::crossval::{
+    by_layout, check_few_shot, few_shot, leave_one_layout_out, FewShot, FewShotPoint, FoldResult,
+};
+use chaff::train::eval::{evaluate, Evaluation};
+use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
+use chaff::{Class, CleanOptions, LineReport, Model};
+
+use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
+use super::pages::{for_each_page, split_languages};
+use super::records::for_each_record;
+use super::{load_labeler, note, stdout};
+
+pub(crate) fn label(args: LabelArgs) -> Result<()> {
+    let labeler = load_labeler(&args.input.model)?;
+    if args.input.jsonl {
+        let lines_field = Some(args.lines_field.as_str());
+        return for_each_record(&args.input, lines_field, &CleanOptions::new(), &labeler);
+    }
+    let extension = if args.json { "jsonl" } else { "tsv" };
+    for_each_page(&args.input, Some(extension), |lines, out| {
+        let (labels, page) = labeler.label_with_language(lines);
+        for (line, label) in lines.iter().zip(&labels) {
+            if args.json {
+                serde_json::to_writer(&mut *out, &LineReport::new(line, label, &page))?;
+                out.write_all(b"\n")?;
+            } else {
+                labeled::write_line(out, label.class, label.lang.as_str(), line)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(crate) fn clean(args: CleanArgs) -> Result<()> {
+    let labeler = load_labeler(&args.input.model)?;
+    let mut opts = CleanOptions::new();
+    if let Some(lang) = &args.lang {
+        if !labeled::is_lang_code(lang) {
+            bail!("--lang {lang:?}: expected an ISO 639-3 code such as eng or kor");
+        }
+        opts = opts.lang(lang.clone());
+    }
+    if args.input.jsonl {
+        return for_each_record(&args.input, None, &opts, &labeler);
+    }
+    if args.split_languages {
+        return split_languages(&args.input, &labeler);
+    }
+    for_each_page(&args.input, None, |lines, out| {
+        let labels = labeler.label(lines);
+        for line in kept_lines(lines, &labels, &opts) {
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        Ok(())
+    })
+}
+
+pub(crate) fn train(args: TrainArgs) -> Result<()> {
+    let start = match args.warm_start.as_deref() {
+        None => None,
+        Some("builtin") => Some(Model::builtin()),
+        Some(path) => Some(Model::load(Path::new(path))?),
+    };
+    let default_iterations = if start.is_some() {
+        WARM_START_ITERATIONS
+    } else {
+        TrainParams::default().check()?.max_iterations()
+    };
+    let params = TrainParams::default()
+        .alpha(args.alpha)
+        .max_iterations(args.max_iterations.unwrap_or(default_iterations))
+        .transition_weight(args.transition_weight)
+        .seed(args.seed)
+        .check()?;
+    let base = read_corpus(&args.corpus)?;
+    let focus = read_corpus(&args.focus)?;
+    if base.is_empty() && focus.is_empty() {
+        bail!("no labeled pages (*.tsv) found in the corpus");
+    }
+    let pages = with_focus(&base, &focus, args.focus_weight.into());
+    let (model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
+    model.save(&args.output)?;
+    let t = &model.training;
+    note(format_args!(
+        "trained on {} pages, {} lines in {:.1}s -> {}",
+        t.pages,
+        t.lines_per_class.iter().sum::<usize>(),
+        seconds,
+        args.output.display()
+    ));
+    for c in Class::ALL {
+        note(format_args!(
+            "  {:<10} {:>7}",
+            c.as_str(),
+            t.lines_per_class[c.index()]
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn eval(args: EvalArgs) -> Result<()> {
+    let pages = read_corpus(&args.corpus)?;
+    if pages.is_empty() {
+        bail!("no labeled pages (*.tsv) found");
+    }
+    if args.cv.is_some() || args.few_shot.is_some() {
+        return run_cross_validation(&args, &pages);
+    }
+    let labeler = load_labeler(&args.model)?;
+    let mut out = stdout()?;
+    let eval: Evaluation = evaluate(&labeler, &pages);
+    let report = eval.report();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        write!(out, "{report}")?;
+        if args.pages {
+            writeln!(out)?;
+            write!(out, "{}", report.pages_table())?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
+    if args.model.is_some() {
+        bail!("--cv trains its own models; it takes no --model");
+    }
+    let mut out = stdout()?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let params = TrainParams::default().check()?;
+    // The few-shot layouts are chosen and checked first, so a corpus that cannot give the curve
+    // says so before the leave-one-layout-out folds have trained for minutes.
+    let few_shot_layouts = match args.few_shot {
+        Some(k) => {
+            let chosen = few_shot_layouts(args, pages, k)?;
+            check_few_shot(pages, &chosen, k)?;
+            Some((k, chosen))
+        }
+        None => None,
+    };
+    let (folds, pooled) = match args.cv {
+        Some(_) => {
+            let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
+            (folds, Some(pooled.report()))
+        }
+        None => (Vec::new(), None),
+    };
+    let few = match few_shot_layouts {
+        Some((k, chosen)) => {
+            let shots = FewShot {
+                max_shots: k,
+                focus_weight: args.focus_weight.into(),
+                warm_start: args.warm_start,
+            };
+            few_shot(pages, &chosen, &shots, &params, threads)?
+        }
+        None => Vec::new(),
+    };
+    if args.json {
+        let json = serde_json::json!({ "folds": folds, "pooled": pooled, "few_shot": few });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    } else {
+        if let Some(pooled) = &pooled {
+            print_folds(&mut out, &folds, pages.len(), pooled)?;
+        }
+        if !few.is_empty() {
+            print_few_shot(&mut out, &few)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The layouts the few-shot curve holds out: those named with `--few-shot-layout`, or
+/// `--few-shot-layouts` of them spread evenly over the layouts with enough pages for `k` shots
+/// and one page to score.
+fn few_shot_layouts(args: &EvalArgs, pages: &[LabeledPage], k: usize) -> Result<Vec<String>> {
+    let groups = by_layout(pages);
+    if !args.few_shot_layout.is_empty() {
+        if let Some(unknown) = args
+            .few_shot_layout
+            .iter()
+            .find(|l| !groups.contains_key(l.as_str()))
+        {
+            bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
+        }
+        return Ok(args.few_shot_layout.clone());
+    }
+    let large_enough: Vec<String> = groups
+        .iter()
+        .filter(|(_, own)| own.len() > k)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    if large_enough.is_empty() {
+        let (largest, own) = groups
+            .iter()
+            .max_by_key(|(_, own)| own.len())
+            .expect("a corpus has pages");
+        bail!(
+            "--few-shot {k}: no layout has the {} pages it needs ({k} to train on, 1 to score); \
+             the largest, {largest:?}, has {}",
+            k + 1,
+            own.len()
+        );
+    }
+    let step = (large_enough.len() / args.few_shot_layouts.max(1)).max(1);
+    Ok(large_enough
+        .into_iter()
+        .step_by(step)
+        .take(args.few_shot_layouts)
+        .collect())
+}
+
+fn print_folds(
+    out: &mut dyn Write,
+    folds: &[FoldResult],
+    pages: usize,
+    pooled: &chaff::train::eval::Report,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "leave-one-layout-out: {} layouts, {pages} pages",
+        folds.len()
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "layout                        pages  macro-F1  body-F1  exact  train-s"
+    )?;
+    for f in folds {
+        writeln!(
+            out,
+            "{:<29} {:>5} {:>9.3} {:>8.3} {:>6.2} {:>8.1}",
+            f.layout, f.pages, f.macro_f1, f.body_f1, f.exact_page_share, f.train_seconds
+        )?;
+    }
+    let mean = folds.iter().map(|f| f.macro_f1).sum::<f64>() / folds.len().max(1) as f64;
+    writeln!(out)?;
+    writeln!(out, "mean macro-F1 over layouts  {mean:.3}")?;
+    writeln!(out)?;
+    writeln!(out, "all held-out pages pooled:")?;
+    write!(out, "{pooled}")
+}
+
+fn print_few_shot(out: &mut dyn Write, few: &[FewShotPoint]) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "few-shot: k pages of a held-out layout added to training, scored on its other pages"
+    )?;
+    writeln!(
+        out,
+        "layout                        k  macro-F1  body-F1  train-s"
+    )?;
+    for p in few {
+        writeln!(
+            out,
+            "{:<29} {:>1} {:>9.3} {:>8.3} {:>8.1}",
+            p.layout, p.shots, p.macro_f1, p.body_f1, p.train_seconds
+        )?;
+    }
+    let max_k = few.iter().map(|p| p.shots).max().unwrap_or(0);
+    writeln!(out)?;
+    for k in 0..=max_k {
+        let at: Vec<&FewShotPoint> = few.iter().filter(|p| p.shots == k).collect();
+        let n = at.len().max(1) as f64;
+        writeln!(
+            out,
+            "k={k}  mean macro-F1 {:.3}  mean body-F1 {:.3}  mean train {:.1}s",
+            at.iter().map(|p| p.macro_f1).sum::<f64>() / n,
+            at.iter().map(|p| p.body_f1).sum::<f64>() / n,
+            at.iter().map(|p| p.train_seconds).sum::<f64>() / n
+        )?;
+    }
+    Ok(())
+}

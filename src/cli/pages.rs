@@ -1,0 +1,236 @@
+//! Pages from files or standard input, and where their outputs go.
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+
+use chaff::{input, Class, Labeler};
+
+use super::args::PageInput;
+use super::stdout;
+
+/// Reads one page, refusing folders (with what to do instead) and pages over `max_bytes`
+/// (so `/dev/zero` ends with a message, not with all memory).
+fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    let name = file.display().to_string();
+    let reader: Box<dyn Read> = if file.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        if fs::metadata(file).is_ok_and(|m| m.is_dir()) {
+            bail!(
+                "{name}: is a folder; give the page files in it (for example {}/*.txt)",
+                name.trim_end_matches('/')
+            );
+        }
+        Box::new(fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?)
+    };
+    let mut buf = Vec::new();
+    reader
+        .take(max_bytes + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| chaff::Error::io(&name, e))?;
+    if buf.len() as u64 > max_bytes {
+        bail!("{name}: the page is larger than --max-page-bytes ({max_bytes} bytes); raise the limit or split the page");
+    }
+    Ok(buf)
+}
+
+/// The inputs' bytes read and labeled at once, and the most files at once: outputs are held
+/// until their batch is done, so both bound memory; output keeps argument order.
+const BATCH_BYTES: u64 = 64 << 20;
+const FILES_PER_BATCH: usize = 64;
+
+/// Splits `files` into batches of at most [`FILES_PER_BATCH`] files and about [`BATCH_BYTES`]
+/// bytes (a larger file is a batch of its own).
+fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, file) in files.iter().enumerate() {
+        let size = fs::metadata(file).map_or(0, |m| m.len());
+        if i > start && (i - start == FILES_PER_BATCH || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
+/// The files `--out-dir` writes, checked before anything is written: no two inputs may share
+/// an output file, and no output may be an input.
+struct OutputFiles {
+    dir: PathBuf,
+    inputs: HashMap<PathBuf, PathBuf>,
+    claimed: HashMap<PathBuf, PathBuf>,
+}
+
+impl OutputFiles {
+    fn new(dir: &Path, inputs: &[PathBuf]) -> Result<OutputFiles> {
+        fs::create_dir_all(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
+        let dir =
+            fs::canonicalize(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
+        let inputs = inputs
+            .iter()
+            .filter_map(|f| Some((fs::canonicalize(f).ok()?, f.clone())))
+            .collect();
+        Ok(OutputFiles {
+            dir,
+            inputs,
+            claimed: HashMap::new(),
+        })
+    }
+
+    /// Reserves `name` in the output folder for `input`'s output.
+    fn claim(&mut self, input: &Path, name: OsString) -> Result<PathBuf> {
+        let target = self.dir.join(name);
+        if let Some(overwritten) = self.inputs.get(&target) {
+            bail!(
+                "{}: writing it would overwrite the input {}; choose another --out-dir",
+                target.display(),
+                overwritten.display()
+            );
+        }
+        if let Some(other) = self.claimed.insert(target.clone(), input.to_path_buf()) {
+            if other != input {
+                bail!(
+                    "{} and {} would both be written to {}; give them different names or --out-dir folders",
+                    other.display(),
+                    input.display(),
+                    target.display()
+                );
+            }
+        }
+        Ok(target)
+    }
+
+    /// Reserves the output file of `input` under its own name, with `extension` when given.
+    fn claim_for(&mut self, input: &Path, extension: Option<&str>) -> Result<PathBuf> {
+        let name = output_name(input)?;
+        let name = match extension {
+            Some(ext) => Path::new(&name).with_extension(ext).into_os_string(),
+            None => name,
+        };
+        self.claim(input, name)
+    }
+}
+
+/// The file name an input's output is named after.
+fn output_name(input: &Path) -> Result<OsString> {
+    if input.as_os_str() == "-" {
+        bail!("--out-dir needs named input files, not standard input");
+    }
+    match input.file_name() {
+        Some(name) => Ok(name.to_os_string()),
+        None => bail!(
+            "{}: has no file name to name its output after; give the page file's path",
+            input.display()
+        ),
+    }
+}
+
+/// Runs `render` on every input page (a file, or standard input), in parallel batches, and
+/// writes each page's output in argument order to standard output or to `--out-dir`.
+pub(crate) fn for_each_page(
+    input: &PageInput,
+    out_extension: Option<&str>,
+    render: impl Fn(&[&str], &mut Vec<u8>) -> Result<()> + Sync,
+) -> Result<()> {
+    let files = input.files();
+    let mut targets = Vec::new();
+    if let Some(dir) = &input.out_dir {
+        let mut outputs = OutputFiles::new(dir, &files)?;
+        for file in &files {
+            targets.push(outputs.claim_for(file, out_extension)?);
+        }
+    }
+    let mut out = match input.out_dir {
+        Some(_) => None,
+        None => Some(stdout()?),
+    };
+    let pool = input.pool()?;
+    let progress = input.progress(None);
+    let mut done = 0;
+    for batch in batches(&files) {
+        let outputs: Vec<Result<Vec<u8>>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|file| {
+                    let bytes = read_input(file, input.max_page_bytes)?;
+                    let page = input::decode(&bytes, &file.display().to_string())?;
+                    let lines = input::page_lines(page);
+                    let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
+                    render(&lines, &mut buf)?;
+                    progress.inc(bytes.len() as u64);
+                    Ok(buf)
+                })
+                .collect()
+        });
+        for output in outputs {
+            let output = output?;
+            match &mut out {
+                None => {
+                    let target = &targets[done];
+                    fs::write(target, &output)
+                        .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                }
+                Some(out) => out.write_all(&output)?,
+            }
+            done += 1;
+        }
+    }
+    progress.finish_and_clear();
+    if let Some(out) = &mut out {
+        out.flush()?;
+    }
+    Ok(())
+}
+
+/// Writes each page's body lines into one file per language under `--out-dir`.
+pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
+    let dir = input.out_dir.as_ref().expect("clap requires --out-dir");
+    let files = input.files();
+    let mut outputs = OutputFiles::new(dir, &files)?;
+    for file in &files {
+        output_name(file)?;
+    }
+    for file in &files {
+        let bytes = read_input(file, input.max_page_bytes)?;
+        let page = input::decode(&bytes, &file.display().to_string())?;
+        let lines = input::page_lines(page);
+        let labels = labeler.label(&lines);
+        let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
+        for (line, label) in lines.iter().zip(&labels) {
+            if label.class == Class::Body {
+                let out = by_lang.entry(label.lang.as_str()).or_default();
+                out.extend_from_slice(line.as_bytes());
+                out.push(b'\n');
+            }
+        }
+        for (lang, text) in by_lang {
+            let target = outputs.claim(file, language_file_name(file, lang))?;
+            fs::write(&target, text)
+                .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+        }
+    }
+    Ok(())
+}
+
+/// `page.txt` → `page.eng.txt`, keeping names that are not UTF-8 as they are.
+fn language_file_name(file: &Path, lang: &str) -> OsString {
+    let mut name = file.file_stem().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(lang);
+    if let Some(ext) = file.extension() {
+        name.push(".");
+        name.push(ext);
+    }
+    name
+}

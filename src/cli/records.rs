@@ -1,0 +1,182 @@
+//! JSONL page streams: bounded batches, processed in parallel, written in input order.
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, Write};
+
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+
+use chaff::input::{self, jsonl};
+use chaff::{CleanOptions, Labeler};
+
+use super::args::PageInput;
+use super::{note, stdout};
+
+/// Records read and processed at once, and their bytes at most: memory stays bounded by the
+/// batch whatever the stream's length (a record larger than the byte budget is a batch alone).
+const RECORDS_PER_BATCH: usize = 1024;
+const RECORD_BATCH_BYTES: usize = 64 << 20;
+
+/// One JSONL line as read: its bytes, or how long it was when over the page size cap.
+enum RawRecord {
+    Line(Vec<u8>),
+    TooLong(u64),
+}
+
+/// Reads the next line (without its `\n`), keeping at most `max_bytes` of it.
+fn read_record(reader: &mut dyn BufRead, max_bytes: u64) -> io::Result<Option<RawRecord>> {
+    let mut line = Vec::new();
+    let mut length = 0u64;
+    let mut any = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, ends) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => (&chunk[..at], true),
+            None => (chunk, false),
+        };
+        length += part.len() as u64;
+        if length <= max_bytes {
+            line.extend_from_slice(part);
+        } else if !line.is_empty() {
+            line = Vec::new();
+        }
+        let used = part.len() + usize::from(ends);
+        reader.consume(used);
+        if ends {
+            break;
+        }
+    }
+    Ok(match (any, length > max_bytes) {
+        (false, _) => None,
+        (true, false) => Some(RawRecord::Line(line)),
+        (true, true) => Some(RawRecord::TooLong(length)),
+    })
+}
+
+/// Streams JSONL pages: records are read in bounded batches, processed in parallel and written
+/// in input order.
+pub(crate) fn for_each_record(
+    input: &PageInput,
+    lines_field: Option<&str>,
+    opts: &CleanOptions,
+    labeler: &Labeler,
+) -> Result<()> {
+    if input.out_dir.is_some() {
+        bail!("--out-dir does not go with --jsonl: records are written to standard output");
+    }
+    let with_lines = lines_field.is_some();
+    let fields = jsonl::Fields {
+        text: input.text_field.clone(),
+        clean: input.clean_field.clone(),
+        lines: lines_field.unwrap_or("lines").to_string(),
+    };
+    if fields.clean == fields.lines && with_lines {
+        bail!(
+            "--clean-field and --lines-field name the same field {:?}",
+            fields.clean
+        );
+    }
+    let skip = input.on_error == "skip";
+    let pool = input.pool()?;
+    let mut out = stdout()?;
+    let mut skipped = 0u64;
+    for file in input.files() {
+        let name = file.display().to_string();
+        if fs::metadata(&file).is_ok_and(|m| m.is_dir()) {
+            bail!("{name}: is a folder; give the JSONL files in it");
+        }
+        let mut reader: Box<dyn BufRead> = if name == "-" {
+            Box::new(io::stdin().lock())
+        } else {
+            Box::new(BufReader::new(
+                fs::File::open(&file).map_err(|e| chaff::Error::io(&name, e))?,
+            ))
+        };
+        let size = fs::metadata(&file)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        let progress = input.progress(size);
+        let mut record_no = 0usize;
+        loop {
+            let mut batch: Vec<(usize, Result<Vec<u8>, String>)> = Vec::new();
+            let mut batch_bytes = 0;
+            while batch.len() < RECORDS_PER_BATCH && batch_bytes < RECORD_BATCH_BYTES {
+                let Some(record) = read_record(&mut reader, input.max_page_bytes)
+                    .map_err(|e| chaff::Error::io(&name, e))?
+                else {
+                    break;
+                };
+                record_no += 1;
+                let line = match record {
+                    RawRecord::Line(mut line) => {
+                        progress.inc(line.len() as u64 + 1);
+                        if record_no == 1 && line.starts_with(b"\xEF\xBB\xBF") {
+                            line.drain(..3);
+                        }
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            continue;
+                        }
+                        batch_bytes += line.len();
+                        Ok(line)
+                    }
+                    RawRecord::TooLong(length) => {
+                        progress.inc(length + 1);
+                        Err(format!(
+                            "the record is {length} bytes, larger than --max-page-bytes ({})",
+                            input.max_page_bytes
+                        ))
+                    }
+                };
+                batch.push((record_no, line));
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let results: Vec<Result<String, String>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|(_, bytes)| {
+                        let bytes = bytes.as_ref().map_err(Clone::clone)?;
+                        let line = std::str::from_utf8(bytes).map_err(|e| {
+                            format!(
+                                "invalid UTF-8 at byte {} of the record{}",
+                                e.valid_up_to(),
+                                input::not_utf8_hint(bytes)
+                            )
+                        })?;
+                        let record = jsonl::parse_record(line, &fields, with_lines)?;
+                        Ok(jsonl::process(record, labeler, opts, &fields, with_lines))
+                    })
+                    .collect()
+            });
+            for ((no, _), result) in batch.iter().zip(results) {
+                match result {
+                    Ok(json) => {
+                        out.write_all(json.as_bytes())?;
+                        out.write_all(b"\n")?;
+                    }
+                    Err(message) if skip => {
+                        skipped += 1;
+                        progress.suspend(|| {
+                            note(format_args!(
+                                "chaff: {name}: record {no}: {message} (skipped)"
+                            ))
+                        });
+                    }
+                    Err(message) => bail!("{name}: record {no}: {message}"),
+                }
+            }
+        }
+        progress.finish_and_clear();
+    }
+    out.flush()?;
+    if skipped > 0 {
+        note(format_args!("chaff: skipped {skipped} malformed record(s)"));
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! Corpora: the labeled-page format training and evaluation read, and the composer that writes
+//! training pages from site layouts and articles.
+
+#[cfg(feature = "compose")]
+pub mod compose;
+pub mod labeled;

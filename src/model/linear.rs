@@ -1,0 +1,81 @@
+//! A linear scorer: class log-probabilities from weighted features.
+
+use serde::{Deserialize, Serialize};
+
+use crate::class::Class;
+use crate::features::{PageFeatures, DENSE_DIM};
+
+const K: usize = Class::COUNT;
+
+/// A linear scorer: one weight per feature and class, and a bias per class.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Linear {
+    /// `weights[f * K + c]`: weight of feature `f` for class `c`.
+    pub weights: Vec<f32>,
+    /// Bias per class.
+    pub bias: [f32; K],
+}
+
+impl Linear {
+    /// Number of features the scorer reads.
+    pub fn dim(&self) -> usize {
+        self.weights.len() / K
+    }
+
+    fn add_row(&self, s: &mut [f32; K], offset: usize, values: &[f32]) {
+        for (f, &v) in values.iter().enumerate() {
+            if v != 0.0 {
+                let base = (offset + f) * K;
+                let w = &self.weights[base..base + K];
+                for c in 0..K {
+                    s[c] += v * w[c];
+                }
+            }
+        }
+    }
+
+    /// Class log-probabilities of one full feature row.
+    pub fn row_log_probs(&self, x: &[f32]) -> [f32; K] {
+        let mut s = self.bias;
+        self.add_row(&mut s, 0, x);
+        log_softmax(s)
+    }
+
+    /// Class log-probabilities of line `i` from all its features.
+    pub(crate) fn line_log_probs(&self, page: &PageFeatures, i: usize) -> [f32; K] {
+        let mut s = self.bias;
+        self.add_row(&mut s, 0, page.dense_row(i));
+        for &(bucket, v) in page.hashed_row(i) {
+            let base = (DENSE_DIM + bucket as usize) * K;
+            let w = &self.weights[base..base + K];
+            for c in 0..K {
+                s[c] += v * w[c];
+            }
+        }
+        log_softmax(s)
+    }
+}
+
+/// Line scores are clamped into ±this before normalizing, so that no input can make a
+/// probability NaN (a model that passed [`Model::check`] stays far inside it).
+const MAX_LINE_SCORE: f32 = 1e30;
+
+/// Normalizes class scores into log-probabilities. Scores are first clamped into a finite range
+/// (NaN to the lowest score), so the result is finite whatever the model: a checked model never
+/// comes near the clamp, but a NaN or infinite probability must never reach the output.
+pub(super) fn log_softmax(mut s: [f32; K]) -> [f32; K] {
+    for v in &mut s {
+        *v = if v.is_nan() {
+            -MAX_LINE_SCORE
+        } else {
+            v.clamp(-MAX_LINE_SCORE, MAX_LINE_SCORE)
+        };
+    }
+    let max = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = s.iter().map(|v| (v - max).exp()).sum();
+    // (v - max) - ln(sum), not v - (max + ln(sum)): at large scores max + ln(sum) rounds ln(sum)
+    // away and the probabilities no longer add up to one.
+    let log_sum = sum.ln();
+    s.iter_mut().for_each(|v| *v = (*v - max) - log_sum);
+    s
+}
