@@ -26,6 +26,11 @@ use crate::language::{is_hangul_syllable, script_of, LetterCounts, PageLanguage,
 /// Version of the feature layout. Models trained on another version are refused.
 pub const FEATURE_VERSION: u32 = 10;
 
+/// Digest of the seed page's features under [`FEATURE_VERSION`] 10 (see the test
+/// `seed_page_features_are_pinned`): a change here means the layout or a value changed.
+#[cfg(test)]
+const SEED_PAGE_DIGEST: u64 = 0x70cf_a87c_97dc_c4dc;
+
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
 /// Number of hashed feature buckets.
@@ -1615,6 +1620,45 @@ mod tests {
                 .position(|&p| p == "prose_next_1")
                 .unwrap();
         assert_eq!(f.dense_row(0)[idx], 1.0);
+    }
+
+    /// FNV-1a 64: a fixed hash, the same on every machine and run (std's hasher is seeded).
+    fn fnv1a_64(hash: u64, bytes: &[u8]) -> u64 {
+        bytes.iter().fold(hash, |h, &b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+
+    /// Digest of every feature value of a page: dense values' bits, then each line's hashed
+    /// (bucket, value bits) pairs.
+    fn digest(features: &PageFeatures) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325;
+        for v in &features.dense {
+            h = fnv1a_64(h, &v.to_bits().to_le_bytes());
+        }
+        for i in 0..features.len() {
+            h = fnv1a_64(h, &(i as u32).to_le_bytes());
+            for &(bucket, value) in features.hashed_row(i) {
+                h = fnv1a_64(h, &bucket.to_le_bytes());
+                h = fnv1a_64(h, &value.to_bits().to_le_bytes());
+            }
+        }
+        h
+    }
+
+    #[test]
+    fn seed_page_features_are_pinned() {
+        let text = include_str!("../../tests/data/seed.txt");
+        let lines = crate::input::page_lines(text);
+        let (_, _, features) = crate::labeler::analyze_page(&lines);
+        assert_eq!(features.len(), lines.len());
+        let digest = digest(&features);
+        assert_eq!(
+            digest, SEED_PAGE_DIGEST,
+            "the seed page's features changed: bump FEATURE_VERSION, retrain (cargo run \
+             --release -- train training -o models/default.json) and update SEED_PAGE_DIGEST \
+             (now {digest:#018x})"
+        );
     }
 
     #[test]
