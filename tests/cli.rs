@@ -29,7 +29,7 @@ fn clean_keeps_exactly_the_seed_body_lines() {
         .filter(|(c, _)| c == "body")
         .map(|(_, t)| t)
         .collect();
-    assert_eq!(gold.len(), 16);
+    assert!(!gold.is_empty());
     let out = stdout_of(chaff().arg("clean").arg(data("seed.txt")));
     let kept: Vec<&str> = out.lines().collect();
     assert_eq!(kept, gold);
@@ -83,8 +83,10 @@ fn label_json_has_probabilities_and_segments() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(rows.len(), 30);
-    let copyright = &rows[19];
+    let gold = seed_gold();
+    assert_eq!(rows.len(), gold.len());
+    let at = gold.iter().position(|(c, _)| c == "copyright").unwrap();
+    let copyright = &rows[at];
     assert_eq!(copyright["class"], "copyright");
     let probs = copyright["probs"].as_object().unwrap();
     let total: f64 = probs.values().map(|v| v.as_f64().unwrap()).sum();
@@ -98,7 +100,14 @@ fn label_json_has_probabilities_and_segments() {
 fn every_dev_page_gets_one_label_per_line() {
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/realpages/dev");
     if !dev.is_dir() {
-        eprintln!("skipped: {} is not here", dev.display());
+        // The real pages sit beside the repository, not in it; a run without them must say so
+        // rather than pass unseen.
+        assert!(
+            std::env::var_os("CHAFF_WITHOUT_DEV_PAGES").is_some(),
+            "{} is missing: put the shared pages beside the repository, or set \
+             CHAFF_WITHOUT_DEV_PAGES=1 to run the other tests without them",
+            dev.display()
+        );
         return;
     }
     let mut pages = 0;
@@ -121,7 +130,17 @@ fn every_dev_page_gets_one_label_per_line() {
         assert_eq!(texts, inputs, "{}", path.display());
         pages += 1;
     }
-    assert!(pages >= 20);
+    let labeled_pages = fs::read_dir(&dev)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "tsv")
+        })
+        .count();
+    assert!(pages > 0 && pages == labeled_pages);
 }
 
 #[test]
@@ -164,7 +183,12 @@ fn clean_by_language() {
             .args(["clean", "--lang", "eng"])
             .arg(data("seed.txt")),
     );
-    assert_eq!(eng.lines().count(), 16);
+    let gold_english_body = fs::read_to_string(data("seed.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("body\teng\t"))
+        .count();
+    assert_eq!(eng.lines().count(), gold_english_body);
     let kor = stdout_of(
         chaff()
             .args(["clean", "--lang", "kor"])
@@ -280,6 +304,7 @@ fn corrupt_and_mismatched_models_are_refused() {
 fn training_is_reproducible_and_its_model_is_usable() {
     let dir = TempDir::new().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    let pages = chaff::labeled::read_corpus(&[&corpus]).unwrap();
     let a = dir.path().join("a.json");
     let b = dir.path().join("b.json");
     for out in [&a, &b] {
@@ -290,7 +315,10 @@ fn training_is_reproducible_and_its_model_is_usable() {
             .arg(out)
             .assert()
             .success()
-            .stderr(predicate::str::contains("trained on 24 pages"));
+            .stderr(predicate::str::contains(format!(
+                "trained on {} pages",
+                pages.len()
+            )));
     }
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
     let out = stdout_of(
@@ -300,7 +328,7 @@ fn training_is_reproducible_and_its_model_is_usable() {
             .arg(data("seed.tsv")),
     );
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["lines"], 30);
+    assert_eq!(report["lines"], seed_gold().len());
     assert!(report["accuracy"].as_f64().unwrap() > 0.5);
 }
 
@@ -311,12 +339,15 @@ fn eval_prints_the_figures() {
         "precision",
         "macro-F1",
         "body keep",
-        "exact pages     1/1",
+        "exact pages",
         "language acc.",
         "confusion",
     ] {
         assert!(out.contains(needle), "{needle} missing in\n{out}");
     }
+    // The built-in model cleans the seed page exactly: one of one page.
+    let exact = out.lines().find(|l| l.starts_with("exact pages")).unwrap();
+    assert_eq!(exact.split_whitespace().nth(2), Some("1/1"), "{exact}");
 }
 
 fn seed_jsonl(records: &[(&str, bool)]) -> String {
@@ -370,9 +401,15 @@ fn jsonl_label_adds_per_line_labels() {
     );
     let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     let lines = row["lines"].as_array().unwrap();
-    assert_eq!(lines.len(), 30);
-    assert_eq!(lines[19]["class"], "copyright");
-    assert_eq!(lines[19]["lang"], "kor");
+    let gold = seed_gold();
+    assert_eq!(lines.len(), gold.len());
+    let at = gold.iter().position(|(c, _)| c == "copyright").unwrap();
+    assert_eq!(lines[at]["class"], "copyright");
+    assert_eq!(lines[at]["lang"], "kor");
+    // One shape for a labeled line: the same object `label --json` prints for that line.
+    let json = stdout_of(chaff().args(["label", "--json"]).arg(data("seed.txt")));
+    let same: serde_json::Value = serde_json::from_str(json.lines().nth(at).unwrap()).unwrap();
+    assert_eq!(lines[at], same);
 }
 
 #[test]

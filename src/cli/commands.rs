@@ -9,7 +9,8 @@ use linfa::ParamGuard;
 use chaff::clean::kept_lines;
 use chaff::labeled::{self, read_corpus, LabeledPage};
 use chaff::train::crossval::{
-    by_layout, check_few_shot, few_shot, leave_one_layout_out, FewShot, FewShotPoint, FoldResult,
+    by_layout, check_few_shot, few_shot, leave_one_layout_out, spread_few_shot_layouts, FewShot,
+    FewShotPoint, FoldResult,
 };
 use chaff::train::eval::{evaluate, Evaluation};
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
@@ -188,43 +189,20 @@ fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
 }
 
 /// The layouts the few-shot curve holds out: those named with `--few-shot-layout`, or
-/// `--few-shot-layouts` of them spread evenly over the layouts with enough pages for `k` shots
-/// and one page to score.
+/// `--few-shot-layouts` of them spread over the layouts large enough for `k` shots.
 fn few_shot_layouts(args: &EvalArgs, pages: &[LabeledPage], k: usize) -> Result<Vec<String>> {
+    if args.few_shot_layout.is_empty() {
+        return Ok(spread_few_shot_layouts(pages, k, args.few_shot_layouts)?);
+    }
     let groups = by_layout(pages);
-    if !args.few_shot_layout.is_empty() {
-        if let Some(unknown) = args
-            .few_shot_layout
-            .iter()
-            .find(|l| !groups.contains_key(l.as_str()))
-        {
-            bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
-        }
-        return Ok(args.few_shot_layout.clone());
-    }
-    let large_enough: Vec<String> = groups
+    if let Some(unknown) = args
+        .few_shot_layout
         .iter()
-        .filter(|(_, own)| own.len() > k)
-        .map(|(name, _)| name.to_string())
-        .collect();
-    if large_enough.is_empty() {
-        let (largest, own) = groups
-            .iter()
-            .max_by_key(|(_, own)| own.len())
-            .expect("a corpus has pages");
-        bail!(
-            "--few-shot {k}: no layout has the {} pages it needs ({k} to train on, 1 to score); \
-             the largest, {largest:?}, has {}",
-            k + 1,
-            own.len()
-        );
+        .find(|l| !groups.contains_key(l.as_str()))
+    {
+        bail!("--few-shot-layout {unknown}: no such layout (folder) in the corpus");
     }
-    let step = (large_enough.len() / args.few_shot_layouts.max(1)).max(1);
-    Ok(large_enough
-        .into_iter()
-        .step_by(step)
-        .take(args.few_shot_layouts)
-        .collect())
+    Ok(args.few_shot_layout.clone())
 }
 
 fn print_folds(

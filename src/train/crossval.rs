@@ -209,6 +209,43 @@ pub fn few_shot(
     Ok(curves.into_iter().flatten().collect())
 }
 
+/// The layouts a few-shot curve holds out when none are named: `count` of them, spread evenly
+/// (in name order) over the layouts with more than `max_shots` pages, the only ones that can
+/// give the curve up to `max_shots`. Refuses a corpus where no layout is large enough.
+pub fn spread_few_shot_layouts(
+    pages: &[LabeledPage],
+    max_shots: usize,
+    count: usize,
+) -> Result<Vec<String>> {
+    let groups = by_layout(pages);
+    let large_enough: Vec<&str> = groups
+        .iter()
+        .filter(|(_, own)| own.len() > max_shots)
+        .map(|(name, _)| *name)
+        .collect();
+    if large_enough.is_empty() {
+        // The first of the largest, in name order (`max_by_key` keeps the last).
+        let (largest, own) = groups
+            .iter()
+            .rev()
+            .max_by_key(|(_, own)| own.len())
+            .ok_or_else(|| Error::Train("the corpus has no pages".into()))?;
+        return Err(Error::Train(format!(
+            "--few-shot {max_shots}: no layout has the {} pages it needs ({max_shots} to train on, \
+             1 to score); the largest, {largest:?}, has {}",
+            max_shots + 1,
+            own.len()
+        )));
+    }
+    let step = (large_enough.len() / count.max(1)).max(1);
+    Ok(large_enough
+        .into_iter()
+        .step_by(step)
+        .take(count)
+        .map(str::to_string)
+        .collect())
+}
+
 /// Checks that [`few_shot`] can draw a curve for every one of `layouts` up to `max_shots`: the
 /// corpus has at least two layouts, `layouts` is not empty, and every one is in the corpus with
 /// more than `max_shots` pages (`max_shots` to train on and at least one to score), so that a
@@ -287,6 +324,32 @@ mod tests {
             Ok(points) => panic!("no error but {} points", points.len()),
             Err(e) => e.to_string(),
         }
+    }
+
+    #[test]
+    fn the_spread_takes_evenly_spaced_layouts_large_enough_for_k() {
+        let corpus = pages(&[("a", 5), ("b", 2), ("c", 5), ("d", 5), ("e", 5), ("f", 3)]);
+        // Large enough for k = 3: a, c, d, e; two of them, every second.
+        assert_eq!(spread_few_shot_layouts(&corpus, 3, 2).unwrap(), ["a", "d"]);
+        assert_eq!(
+            spread_few_shot_layouts(&corpus, 1, 10).unwrap(),
+            ["a", "b", "c", "d", "e", "f"]
+        );
+        let err = spread_few_shot_layouts(&corpus, 5, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no layout has the 6 pages") && err.contains("\"a\", has 5"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn pages_group_by_layout_in_name_order() {
+        let corpus = pages(&[("zum", 2), ("daum", 1), ("zum", 1)]);
+        let groups = by_layout(&corpus);
+        assert_eq!(groups.keys().copied().collect::<Vec<_>>(), ["daum", "zum"]);
+        assert_eq!(groups["zum"].len(), 3);
     }
 
     #[test]

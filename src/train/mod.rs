@@ -368,6 +368,100 @@ pub fn fit_timed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::corpus::labeled::LabeledLine;
+    use std::path::PathBuf;
+
+    fn page(layout: &str, lines: &[(Class, &str)]) -> LabeledPage {
+        LabeledPage {
+            path: PathBuf::from(format!("{layout}/p.tsv")),
+            layout: layout.to_string(),
+            lines: lines
+                .iter()
+                .map(|&(class, text)| LabeledLine {
+                    class,
+                    lang: "eng".into(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+
+    const STORY: &str = "Seoul will expand its late-night autonomous bus service to three routes next year, the city said.";
+
+    #[test]
+    fn a_layout_stays_in_one_fold() {
+        let pages = [
+            page("b", &[]),
+            page("a", &[]),
+            page("b", &[]),
+            page("c", &[]),
+        ];
+        // Layouts in name order alternate between the folds: a 0, b 1, c 0.
+        assert_eq!(fold_of_pages(&pages), [1, 0, 1, 0]);
+        let one_layout = [page("a", &[]), page("a", &[]), page("a", &[])];
+        assert_eq!(fold_of_pages(&one_layout), [0, 1, 0]);
+    }
+
+    #[test]
+    fn focus_pages_are_repeated_weight_times() {
+        let base = [page("a", &[]), page("b", &[])];
+        let focus = [page("new", &[])];
+        let pages = with_focus(&base, &focus, 3);
+        assert_eq!(pages.len(), 5);
+        assert_eq!(pages.iter().filter(|p| p.layout == "new").count(), 3);
+    }
+
+    #[test]
+    fn the_training_set_has_one_row_per_line_and_its_gold_class() {
+        let pages = [
+            page("a", &[(Class::Body, STORY), (Class::Chrome, "Share")]),
+            page("b", &[(Class::Copyright, "© Example Times")]),
+        ];
+        let set = training_set(&pages);
+        assert_eq!(set.records.dim(), (3, DIM));
+        assert_eq!(set.targets.to_vec(), [0, 1, 2]);
+        assert_eq!(set.pages, [0..2, 2..3]);
+        assert_eq!(set.features.iter().map(PageFeatures::len).sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn a_corpus_of_one_class_is_refused() {
+        let params = TrainParams::default().check().unwrap();
+        let err = params
+            .fit(&[page("a", &[(Class::Body, STORY), (Class::Body, STORY)])])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("at least two classes"), "{err}");
+        let err = params.fit(&[page("a", &[])]).unwrap_err().to_string();
+        assert!(err.contains("no labeled lines"), "{err}");
+    }
+
+    #[test]
+    fn a_tiny_corpus_trains_a_usable_model_deterministically() {
+        let pages = [
+            page(
+                "a",
+                &[
+                    (Class::Body, STORY),
+                    (Class::Chrome, "Share"),
+                    (Class::Copyright, "© Example Times"),
+                ],
+            ),
+            page(
+                "b",
+                &[
+                    (Class::Body, STORY),
+                    (Class::Chrome, "Menu"),
+                    (Class::Copyright, "© Example Post"),
+                ],
+            ),
+        ];
+        let params = TrainParams::default().max_iterations(20).check().unwrap();
+        let model = params.fit(&pages).unwrap();
+        assert_eq!(model.to_json(), params.fit(&pages).unwrap().to_json());
+        assert_eq!(model.training.pages, 2);
+        assert_eq!(model.training.lines_per_class, [2, 2, 2, 0, 0]);
+    }
 
     #[test]
     fn refuses_a_transition_weight_no_model_file_may_hold() {
