@@ -4,6 +4,10 @@
 //! lists a site puts around its articles; articles (`training/articles/<lang>/*.txt`) are the
 //! editorial text. Every page line's class follows from where it came from, so composed pages
 //! are labeled by construction. See `training/FORMATS.md` for both formats.
+//!
+//! Gold languages come from the files too, never from chaff's own language step: an article's
+//! lines take its folder's language, and a layout string the language written with it (or the
+//! layout's `lang`); see [`LayoutString`].
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,9 +19,213 @@ use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use crate::class::Class;
+use crate::corpus::labeled::is_lang_code;
 use crate::corpus::labeled::LabeledLine;
 use crate::error::{Error, Result};
-use crate::language::{is_hangul_syllable, PageLanguage};
+use crate::language::is_hangul_syllable;
+
+/// One string written in a layout file, a template of one page line, with the gold language of
+/// its own words.
+///
+/// In the file it is either a plain string, which takes the layout's `lang`, or an inline table
+/// `{ text = "...", lang = "eng" }`. A string with no letters of its own and no placeholder that
+/// brings letters (`{yyyy}.{mm}.{dd}`, `|`, an e-mail address) is written `und`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayoutString {
+    /// The template.
+    pub text: String,
+    /// Its language as written, or (after [`parse_layout`]) the layout's default.
+    pub lang: Option<String>,
+}
+
+impl LayoutString {
+    /// A string with its language.
+    pub fn new(text: &str, lang: &str) -> Self {
+        LayoutString {
+            text: text.to_string(),
+            lang: Some(lang.to_string()),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    fn lang(&self) -> &str {
+        self.lang.as_deref().unwrap_or("und")
+    }
+}
+
+impl<'de> Deserialize<'de> for LayoutString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Annotated {
+            text: String,
+            lang: String,
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LayoutString;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a table { text = \"...\", lang = \"...\" }")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                v: &str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(LayoutString {
+                    text: v.to_string(),
+                    lang: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let a = Annotated::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(LayoutString {
+                    text: a.text,
+                    lang: Some(a.lang),
+                })
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// Placeholders whose values bring letters (and their own language) into a line.
+const LETTER_PLACEHOLDERS: [&str; 15] = [
+    "{headline}",
+    "{teaser}",
+    "{author}",
+    "{publisher}",
+    "{reporter}",
+    "{REPORTER}",
+    "{reporter_en}",
+    "{REPORTER_EN}",
+    "{section}",
+    "{month}",
+    "{mon}",
+    "{weekday}",
+    "{ampm}",
+    "{ampm_kor}",
+    "{weekday_kor}",
+];
+
+/// Every placeholder [`PageComposer::fill`] knows.
+const PLACEHOLDERS: [&str; 29] = [
+    "{headline}",
+    "{teaser}",
+    "{author}",
+    "{publisher}",
+    "{reporter}",
+    "{REPORTER}",
+    "{reporter_en}",
+    "{REPORTER_EN}",
+    "{email}",
+    "{section}",
+    "{yyyy}",
+    "{yy}",
+    "{mm}",
+    "{m}",
+    "{dd}",
+    "{d}",
+    "{HH}",
+    "{h12}",
+    "{MM}",
+    "{SS}",
+    "{ampm}",
+    "{ampm_kor}",
+    "{month}",
+    "{mon}",
+    "{weekday}",
+    "{weekday_kor}",
+    "{n}",
+    "{rank}",
+    "{nothing}",
+];
+
+/// A template's own text: its placeholders taken out.
+fn literal(template: &str) -> String {
+    let mut s = template.to_string();
+    for p in PLACEHOLDERS {
+        s = s.replace(p, " ");
+    }
+    s
+}
+
+/// An e-mail address or URL: its letters do not count (the labeled-format rule).
+fn is_address(word: &str) -> bool {
+    let b = word.as_bytes();
+    if let Some(at) = b.iter().position(|&c| c == b'@') {
+        return b[..at].iter().any(u8::is_ascii_alphanumeric) && b[at + 1..].contains(&b'.');
+    }
+    let w = word.trim_start_matches(['(', '[', '<', '{', '"', '\'']);
+    w.starts_with("http://") || w.starts_with("https://") || w.starts_with("www.")
+}
+
+fn is_letter(c: char) -> bool {
+    // Circled letters (ⓒ) are symbols here.
+    c.is_alphabetic() && !('\u{2460}'..='\u{24FF}').contains(&c)
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c, '\u{AC00}'..='\u{D7A3}' | '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}')
+}
+
+/// The letters of a text that count for its language (none inside addresses; brackets end a
+/// word, so in `김나래(narae.kim@hanmail.net)` the name counts).
+fn letters(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | '<' | '>'))
+        .filter(|w| !is_address(w))
+        .flat_map(str::chars)
+        .filter(|&c| is_letter(c))
+}
+
+/// Letters per language over the pieces of one line: the labeled-format rule (most letters
+/// win, a Hangul syllable is one letter, ties go to the non-Latin language) applied to pieces
+/// whose languages are known from the files.
+#[derive(Default)]
+struct LetterTally(BTreeMap<String, (usize, bool)>);
+
+impl LetterTally {
+    /// Adds a piece written in `lang`. In a piece written `kor` or `eng`, Hangul letters count
+    /// for `kor` and Latin letters for `eng` (a Korean headline's English words are English);
+    /// in a piece written in another language every letter counts for it. `und` pieces count
+    /// for nothing.
+    fn add(&mut self, text: &str, lang: &str) {
+        if lang == "und" {
+            return;
+        }
+        let split = lang == "kor" || lang == "eng";
+        for c in letters(text) {
+            let l = match () {
+                _ if split && is_hangul(c) => "kor",
+                _ if split && is_latin(c) => "eng",
+                _ => lang,
+            };
+            let entry = self.0.entry(l.to_string()).or_default();
+            entry.0 += 1;
+            entry.1 |= !is_latin(c);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn winner(&self) -> String {
+        self.0
+            .iter()
+            .max_by_key(|(_, &(n, non_latin))| (n, non_latin))
+            .map_or_else(|| "und".to_string(), |(l, _)| l.clone())
+    }
+}
 
 /// One related-articles block of a layout.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,23 +233,23 @@ use crate::language::{is_hangul_syllable, PageLanguage};
 pub struct RelatedBlock {
     /// The block's heading (class related); empty for none.
     #[serde(default)]
-    pub heading: String,
+    pub heading: LayoutString,
     /// Template of one item; `{headline}` is another article's headline.
-    pub item: String,
+    pub item: LayoutString,
     /// Chrome line after each item (dates, ranks, counters); empty for none.
     #[serde(default)]
-    pub meta: String,
+    pub meta: LayoutString,
     /// Minimum and maximum number of items.
     #[serde(default = "default_count")]
     pub count: [usize; 2],
     /// Optional line after each item with the other article's opening words (`{teaser}`),
     /// class related.
     #[serde(default)]
-    pub teaser: String,
+    pub teaser: LayoutString,
     /// Optional line after each item naming the other article's author (`{author}`), class
     /// related.
     #[serde(default)]
-    pub author: String,
+    pub author: LayoutString,
     /// Where the block stands: `end` (after the article, the default), `top` (before the
     /// headline), `inline` (single items between paragraphs; also any block without heading).
     #[serde(default)]
@@ -73,56 +281,58 @@ pub struct Layout {
     pub description: String,
     /// portal, publisher, english-edition or international.
     pub kind: String,
-    /// Language of the site's menus.
-    pub chrome_lang: String,
+    /// Language of the strings written in the file, unless a string says otherwise; also picks
+    /// the generic photo controls. Without it every string must carry its own `lang`.
+    #[serde(default)]
+    pub lang: Option<String>,
     /// Languages of the articles it carries.
     pub article_langs: Vec<String>,
     /// Names for `{publisher}`.
     #[serde(default)]
-    pub publishers: Vec<String>,
+    pub publishers: Vec<LayoutString>,
     /// Domains for `{email}`.
     #[serde(default)]
     pub email_domains: Vec<String>,
     /// Chrome before the headline.
     #[serde(default)]
-    pub top: Vec<String>,
+    pub top: Vec<LayoutString>,
     /// Chrome right after the headline.
     #[serde(default)]
-    pub after_headline: Vec<String>,
+    pub after_headline: Vec<LayoutString>,
     /// Chrome that may interrupt the story.
     #[serde(default)]
-    pub in_article: Vec<String>,
+    pub in_article: Vec<LayoutString>,
     /// Chrome after the story.
     #[serde(default)]
-    pub after_article: Vec<String>,
+    pub after_article: Vec<LayoutString>,
     /// Chrome at the page's foot.
     #[serde(default)]
-    pub bottom: Vec<String>,
+    pub bottom: Vec<LayoutString>,
     /// Byline templates.
     #[serde(default)]
-    pub byline: Vec<String>,
+    pub byline: Vec<LayoutString>,
     /// Where the byline may stand: top, bottom, none.
     #[serde(default)]
     pub byline_at: Vec<String>,
     /// Photo credit templates (class byline).
     #[serde(default)]
-    pub photo_credit: Vec<String>,
+    pub photo_credit: Vec<LayoutString>,
     /// Copyright notices of the article.
     #[serde(default)]
-    pub copyright: Vec<String>,
+    pub copyright: Vec<LayoutString>,
     /// Copyright notices of the site's footer.
     #[serde(default)]
-    pub footer_copyright: Vec<String>,
+    pub footer_copyright: Vec<LayoutString>,
     /// Related-article blocks.
     #[serde(default)]
     pub related: Vec<RelatedBlock>,
     /// Author biography lines after the story (class byline).
     #[serde(default)]
-    pub author_bio: Vec<String>,
+    pub author_bio: Vec<LayoutString>,
     /// Photo-viewer controls that stand next to pictures (class chrome); when empty, a few
     /// generic ones in the site's language are used.
     #[serde(default)]
-    pub photo_controls: Vec<String>,
+    pub photo_controls: Vec<LayoutString>,
     /// A machine-made summary box above the story, shown on most of the site's pages.
     #[serde(default)]
     pub summary: Option<SummaryBox>,
@@ -135,11 +345,11 @@ pub struct Layout {
 #[serde(deny_unknown_fields)]
 pub struct SummaryBox {
     /// Heading templates; one is picked.
-    pub heading: Vec<String>,
+    pub heading: Vec<LayoutString>,
     /// Disclaimer templates after the sentences; one is picked, or none when empty.
     #[serde(default)]
-    pub disclaimer: Vec<String>,
-    /// Marker before each sentence (`• `, `- `), or empty.
+    pub disclaimer: Vec<LayoutString>,
+    /// Marker before each sentence (`• `, `- `), or empty; no letters.
     #[serde(default)]
     pub marker: String,
 }
@@ -156,31 +366,38 @@ fn first_sentence(paragraph: &str) -> String {
     }
 }
 
-/// Photo-viewer controls for layouts that name none.
-fn default_photo_controls(chrome_lang: &str) -> &'static [&'static str] {
-    match chrome_lang {
-        "kor" => &[
-            "확대보기",
-            "크게 보기",
-            "사진 크게보기",
-            "이미지 확대",
-            "원본 이미지 보기",
-            "사진 넘기기",
-            "사진 닫기",
-            "이미지 닫기",
-            "갤러리 보기",
-        ],
-        _ => &[
-            "Enlarge",
-            "Expand image",
-            "View gallery",
-            "Open image",
-            "Zoom in",
-            "Close image",
-            "View full size",
-            "Show caption",
-        ],
-    }
+/// Photo-viewer controls for layouts that name none, in the layout's language.
+fn default_photo_controls(lang: Option<&str>) -> Vec<LayoutString> {
+    let (texts, lang): (&[&str], &str) = match lang {
+        Some("kor") => (
+            &[
+                "확대보기",
+                "크게 보기",
+                "사진 크게보기",
+                "이미지 확대",
+                "원본 이미지 보기",
+                "사진 넘기기",
+                "사진 닫기",
+                "이미지 닫기",
+                "갤러리 보기",
+            ],
+            "kor",
+        ),
+        _ => (
+            &[
+                "Enlarge",
+                "Expand image",
+                "View gallery",
+                "Open image",
+                "Zoom in",
+                "Close image",
+                "View full size",
+                "Show caption",
+            ],
+            "eng",
+        ),
+    };
+    texts.iter().map(|t| LayoutString::new(t, lang)).collect()
 }
 
 /// One line of an article's story.
@@ -275,17 +492,133 @@ pub fn parse_article(text: &str, path: &Path, lang: &str) -> Result<Article> {
     })
 }
 
+impl Layout {
+    /// Every string written in the layout.
+    fn strings_mut(&mut self) -> Vec<&mut LayoutString> {
+        let mut all: Vec<&mut LayoutString> = Vec::new();
+        for list in [
+            &mut self.publishers,
+            &mut self.top,
+            &mut self.after_headline,
+            &mut self.in_article,
+            &mut self.after_article,
+            &mut self.bottom,
+            &mut self.byline,
+            &mut self.photo_credit,
+            &mut self.copyright,
+            &mut self.footer_copyright,
+            &mut self.author_bio,
+            &mut self.photo_controls,
+        ] {
+            all.extend(list.iter_mut());
+        }
+        for block in &mut self.related {
+            all.extend([
+                &mut block.heading,
+                &mut block.item,
+                &mut block.meta,
+                &mut block.teaser,
+                &mut block.author,
+            ]);
+        }
+        if let Some(summary) = &mut self.summary {
+            all.extend(summary.heading.iter_mut());
+            all.extend(summary.disclaimer.iter_mut());
+        }
+        all
+    }
+}
+
+/// Parses a layout file's text and gives every string its gold language: the one written with
+/// it, else the layout's `lang`. A string without a language, or whose language cannot be right
+/// (letters but `und`, none but a language, `kor` without Hangul, `eng` without Latin letters),
+/// is an error naming `path` and the string.
+pub fn parse_layout(text: &str, path: &Path) -> Result<Layout> {
+    let err = |message: String| Error::Corpus {
+        path: path.display().to_string(),
+        message,
+    };
+    let mut layout: Layout = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let default = layout.lang.clone();
+    if let Some(lang) = &default {
+        if !is_lang_code(lang) {
+            return Err(err(format!("lang {lang:?} is not an ISO 639-3 code")));
+        }
+    }
+    if let Some(summary) = &layout.summary {
+        if letters(&summary.marker).next().is_some() {
+            return Err(err(format!(
+                "summary marker {:?} has letters; a marker is symbols only",
+                summary.marker
+            )));
+        }
+    }
+    for s in layout.strings_mut() {
+        resolve_language(s, default.as_deref()).map_err(err)?;
+    }
+    Ok(layout)
+}
+
+/// Gives one layout string its language (its own or `default`) and checks it.
+fn resolve_language(
+    s: &mut LayoutString,
+    default: Option<&str>,
+) -> std::result::Result<(), String> {
+    if s.text.is_empty() {
+        return Ok(());
+    }
+    let own = literal(&s.text);
+    let has_letters = letters(&own).next().is_some();
+    let brings_letters = LETTER_PLACEHOLDERS.iter().any(|p| s.text.contains(p));
+    let fix = format!("write {{ text = {:?}, lang = \"...\" }}", s.text);
+    let lang = match (&s.lang, default) {
+        (Some(lang), _) => lang.clone(),
+        (None, Some(lang)) => lang.to_string(),
+        // The placeholders bring the only letters, and their languages.
+        (None, None) if !has_letters && brings_letters => "und".to_string(),
+        (None, None) => {
+            return Err(format!(
+                "{:?} has no language and the layout no `lang`: {fix}",
+                s.text
+            ))
+        }
+    };
+    if !is_lang_code(&lang) {
+        return Err(format!(
+            "{:?}: lang {lang:?} is not an ISO 639-3 code",
+            s.text
+        ));
+    }
+    let wrong = if !has_letters {
+        (!brings_letters && lang != "und").then_some("has no letters, so its language is `und`")
+    } else if lang == "und" {
+        Some("has letters, so its language is not `und`")
+    } else if lang == "kor" && !own.chars().any(is_hangul) {
+        Some("is `kor` but has no Hangul")
+    } else if lang == "eng" && !letters(&own).any(is_latin) {
+        Some("is `eng` but has no Latin letters")
+    } else {
+        None
+    };
+    if let Some(why) = wrong {
+        let from = if s.lang.is_none() {
+            format!(" (it takes the layout's lang {lang:?})")
+        } else {
+            String::new()
+        };
+        return Err(format!("{:?} {why}{from}: {fix}", s.text));
+    }
+    s.lang = Some(lang);
+    Ok(())
+}
+
 /// Reads every layout in a folder, sorted by file name.
 pub fn read_layouts(dir: &Path) -> Result<Vec<Layout>> {
     let mut layouts = Vec::new();
     for path in sorted_files(dir, "toml")? {
         let text =
             fs::read_to_string(&path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let layout: Layout = toml::from_str(&text).map_err(|e| Error::Corpus {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        layouts.push(layout);
+        layouts.push(parse_layout(&text, &path)?);
     }
     Ok(layouts)
 }
@@ -473,9 +806,10 @@ struct PageComposer<'a, R: Rng> {
     others: Vec<&'a Article>,
     params: &'a ComposeParams,
     rng: &'a mut R,
-    publisher: String,
+    publisher: LayoutString,
     domain: String,
-    out: Vec<(Class, String)>,
+    /// Class, text and gold language of every line so far.
+    out: Vec<(Class, String, String)>,
     /// A news brief: the story stops after this many paragraphs.
     paragraph_limit: Option<usize>,
 }
@@ -492,7 +826,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             .publishers
             .choose(rng)
             .cloned()
-            .unwrap_or_else(|| layout.name.clone());
+            .unwrap_or_else(|| LayoutString::new(&layout.name, "eng"));
         let domain = layout
             .email_domains
             .choose(rng)
@@ -520,18 +854,18 @@ impl<'a, R: Rng> PageComposer<'a, R> {
 
     /// Byline templates that suit the article's language: romanized names for English
     /// articles, Korean ones for Korean articles.
-    fn bylines_for_article(&self) -> Vec<String> {
+    fn bylines_for_article(&self) -> Vec<LayoutString> {
         let english = self.article.lang != "kor";
-        let suits = |t: &&String| {
-            let romanized = t.contains("_en}") || t.contains("_EN}");
-            let hangul = t.chars().any(is_hangul_syllable);
+        let suits = |t: &&LayoutString| {
+            let romanized = t.text.contains("_en}") || t.text.contains("_EN}");
+            let hangul = t.text.chars().any(is_hangul_syllable);
             if english {
                 !hangul || romanized
             } else {
                 !romanized
             }
         };
-        let fitting: Vec<String> = self.layout.byline.iter().filter(suits).cloned().collect();
+        let fitting: Vec<LayoutString> = self.layout.byline.iter().filter(suits).cloned().collect();
         if fitting.is_empty() {
             self.layout.byline.clone()
         } else {
@@ -539,7 +873,15 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
     }
 
-    fn fill(&mut self, template: &str, other: Option<&Article>, rank: usize) -> String {
+    /// A template filled in, with its gold language: the one written with the template, or,
+    /// when placeholders bring letters, the language holding most letters over the template's
+    /// own text and the placeholders' values (each in the language its source file gives it).
+    fn fill(
+        &mut self,
+        template: &LayoutString,
+        other: Option<&Article>,
+        rank: usize,
+    ) -> (String, String) {
         let a = self.article;
         let year = 2015 + self.rng.gen_range(0..11);
         let month = self.rng.gen_range(1..=12usize);
@@ -560,13 +902,31 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         } else {
             a.author_en.clone()
         };
-        let mut s = template.to_string();
+        let mut s = template.text.clone();
         let other = other.unwrap_or(a);
+        // The language each value is written in, from its source file.
+        let reporter_en_lang = if a.author_en.is_empty() {
+            a.lang.as_str()
+        } else {
+            "eng"
+        };
+        let publisher_lang = self.publisher.lang();
+        let source = |key: &str| -> &str {
+            match key {
+                "{headline}" | "{teaser}" | "{author}" => other.lang.as_str(),
+                "{reporter}" | "{REPORTER}" => a.lang.as_str(),
+                "{reporter_en}" | "{REPORTER_EN}" => reporter_en_lang,
+                "{publisher}" => publisher_lang,
+                "{section}" | "{ampm}" | "{month}" | "{mon}" | "{weekday}" => "eng",
+                "{ampm_kor}" | "{weekday_kor}" => "kor",
+                _ => "und",
+            }
+        };
         let pairs: [(&str, String); 29] = [
             ("{headline}", other.headline.clone()),
             ("{teaser}", teaser(other)),
             ("{author}", other.author.clone()),
-            ("{publisher}", self.publisher.clone()),
+            ("{publisher}", self.publisher.text.clone()),
             ("{reporter}", a.author.clone()),
             ("{REPORTER}", a.author.to_uppercase()),
             ("{reporter_en}", reporter_en.clone()),
@@ -596,23 +956,47 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             ("{rank}", rank.to_string()),
             ("{nothing}", String::new()),
         ];
+        let mut tally = LetterTally::default();
+        for (k, v) in pairs.iter() {
+            let times = template.text.matches(k).count();
+            for _ in 0..times {
+                tally.add(v, source(k));
+            }
+        }
+        let lang = if tally.is_empty() {
+            template.lang().to_string()
+        } else {
+            tally.add(&literal(&template.text), template.lang());
+            tally.winner()
+        };
         for (k, v) in pairs.iter() {
             if s.contains(k) {
                 s = s.replace(k, v);
             }
         }
-        s
+        (s, lang)
     }
 
-    fn push(&mut self, class: Class, text: String) {
+    /// Adds a line with its gold language.
+    fn push(&mut self, class: Class, (text, lang): (String, String)) {
         // A page line never holds a tab or a line break; the labeled format relies on it.
         let text = text.replace(['\t', '\n', '\r'], " ");
         if !text.trim().is_empty() {
-            self.out.push((class, text));
+            self.out.push((class, text, lang));
         }
     }
 
-    fn chrome_block(&mut self, templates: &[String]) {
+    /// Adds a line of the article's own text, written in the article's language (the rule of
+    /// [`LetterTally`] still gives a line without letters `und`, and one with more Hangul than
+    /// Latin letters `kor`).
+    fn push_article(&mut self, class: Class, text: String) {
+        let mut tally = LetterTally::default();
+        tally.add(&text, &self.article.lang);
+        let lang = tally.winner();
+        self.push(class, (text, lang));
+    }
+
+    fn chrome_block(&mut self, templates: &[LayoutString]) {
         for t in templates {
             if self.rng.gen_bool(1.0 - self.params.drop_chrome) {
                 let line = self.fill(t, None, 0);
@@ -621,7 +1005,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
     }
 
-    fn one_of(&mut self, templates: &[String], class: Class) {
+    fn one_of(&mut self, templates: &[LayoutString], class: Class) {
         if let Some(t) = templates.choose(self.rng).cloned() {
             let line = self.fill(&t, None, 0);
             self.push(class, line);
@@ -645,7 +1029,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             if own_at == Some(k) {
                 // Rule 3: the page's own headline is body wherever it stands.
                 let own = self.article.headline.clone();
-                self.push(Class::Body, own);
+                self.push_article(Class::Body, own);
             } else {
                 let Some(other) = self.others.pop() else {
                     break;
@@ -691,10 +1075,10 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                         text = if self.article.lang == "kor" {
                             format!("{text} /{} 기자", self.article.author)
                         } else {
-                            format!("{text} /{}", self.publisher)
+                            format!("{text} /{}", self.publisher.text)
                         };
                     }
-                    self.push(Class::Body, text);
+                    self.push_article(Class::Body, text);
                     if i + 1 < story.len() {
                         if self.rng.gen_bool(ad_chance) && !self.layout.in_article.is_empty() {
                             let ads = self.layout.in_article.clone();
@@ -709,21 +1093,20 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                         }
                     }
                 }
-                StoryLine::Subheading(s) => self.push(Class::Body, s.clone()),
-                StoryLine::ListItem(s) => self.push(Class::Body, format!("{list_marker}{s}")),
+                StoryLine::Subheading(s) => self.push_article(Class::Body, s.clone()),
+                StoryLine::ListItem(s) => {
+                    self.push_article(Class::Body, format!("{list_marker}{s}"))
+                }
                 StoryLine::Caption(c) => {
                     if self.rng.gen_bool(0.5) {
-                        let controls: Vec<String> = if self.layout.photo_controls.is_empty() {
-                            default_photo_controls(&self.layout.chrome_lang)
-                                .iter()
-                                .map(|c| c.to_string())
-                                .collect()
+                        let controls = if self.layout.photo_controls.is_empty() {
+                            default_photo_controls(self.layout.lang.as_deref())
                         } else {
                             self.layout.photo_controls.clone()
                         };
                         self.one_of(&controls, Class::Chrome);
                     }
-                    self.push(Class::Body, c.clone());
+                    self.push_article(Class::Body, c.clone());
                     if self.rng.gen_bool(0.6) {
                         let credits = self.layout.photo_credit.clone();
                         self.one_of(&credits, Class::Byline);
@@ -746,7 +1129,8 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             .take(3)
             .collect();
         for sentence in sentences {
-            self.push(Class::Chrome, format!("{}{sentence}", summary.marker));
+            // The marker has no letters.
+            self.push_article(Class::Chrome, format!("{}{sentence}", summary.marker));
         }
         if !summary.disclaimer.is_empty() {
             self.one_of(&summary.disclaimer, Class::Chrome);
@@ -790,15 +1174,15 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             }
         }
         let headline = self.article.headline.clone();
-        self.push(Class::Body, headline);
+        self.push_article(Class::Body, headline);
         if let Some(deck) = self.article.deck.clone() {
             if self.rng.gen_bool(0.3) {
                 // Sites often break a deck into several short lines.
                 for part in deck.split(['…', '·']).filter(|p| !p.trim().is_empty()) {
-                    self.push(Class::Body, part.trim().to_string());
+                    self.push_article(Class::Body, part.trim().to_string());
                 }
             } else if self.rng.gen_bool(0.85) {
-                self.push(Class::Body, deck);
+                self.push_article(Class::Body, deck);
             }
         }
         let byline_first = self.rng.gen_bool(0.5);
@@ -855,7 +1239,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     /// when a scraper caught the article element alone.
     fn compose_bare(&mut self) -> Vec<LabeledLine> {
         let headline = self.article.headline.clone();
-        self.push(Class::Body, headline);
+        self.push_article(Class::Body, headline);
         self.story(None, 0.0);
         if self.rng.gen_bool(0.5) {
             let copyright = self.layout.copyright.clone();
@@ -865,13 +1249,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     }
 
     fn labeled_lines(&self) -> Vec<LabeledLine> {
-        let texts: Vec<&str> = self.out.iter().map(|(_, t)| t.as_str()).collect();
-        let page_lang = PageLanguage::estimate(&texts);
         self.out
             .iter()
-            .map(|(class, text)| LabeledLine {
+            .map(|(class, text, lang)| LabeledLine {
                 class: *class,
-                lang: page_lang.line_language(text).to_string(),
+                lang: lang.clone(),
                 text: text.clone(),
             })
             .collect()
@@ -902,13 +1284,14 @@ pub fn write_pages(pages: &[ComposedPage], dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::language::PageLanguage;
 
     fn layout() -> Layout {
-        toml::from_str(
+        parse_layout(
             r#"
 name = "test-site"
 kind = "publisher"
-chrome_lang = "kor"
+lang = "kor"
 article_langs = ["kor"]
 publishers = ["테스트일보"]
 email_domains = ["test.co.kr"]
@@ -923,6 +1306,7 @@ heading = "관련기사"
 item = "▶ {headline}"
 count = [2, 2]
 "#,
+            Path::new("test-site.toml"),
         )
         .unwrap()
     }
@@ -987,8 +1371,8 @@ count = [2, 2]
     fn summary_boxes_repeat_the_story_as_chrome_and_briefs_stop_early() {
         let mut with_summary = layout();
         with_summary.summary = Some(SummaryBox {
-            heading: vec!["AI 요약".into()],
-            disclaimer: vec!["AI가 요약한 내용입니다.".into()],
+            heading: vec![LayoutString::new("AI 요약", "kor")],
+            disclaimer: vec![LayoutString::new("AI가 요약한 내용입니다.", "kor")],
             marker: "• ".into(),
         });
         let articles = vec![article("a.txt", "첫 기사"), article("b.txt", "둘째 기사")];
@@ -1037,6 +1421,150 @@ count = [2, 2]
         );
         assert_eq!(first_sentence("One. Two."), "One.");
         assert_eq!(first_sentence("No end"), "No end");
+    }
+
+    /// Pages of one layout with every chrome line kept, over `articles`.
+    fn pages_of(layout: &Layout, articles: &[Article]) -> Vec<ComposedPage> {
+        let params = ComposeParams {
+            pages_per_layout: 8,
+            drop_chrome: 0.0,
+            truncate: 0.0,
+            no_header: 0.0,
+            bare: 0.0,
+            ..ComposeParams::default()
+        };
+        compose(std::slice::from_ref(layout), articles, &params).unwrap()
+    }
+
+    #[test]
+    fn gold_languages_are_the_ones_written_in_the_layout_not_detected() {
+        let layout = parse_layout(
+            r#"
+name = "lang-site"
+kind = "portal"
+lang = "kor"
+article_langs = ["kor", "eng"]
+publishers = ["연합뉴스", { text = "Korea JoongAng Daily", lang = "eng" }]
+top = [
+  "뉴스",
+  { text = "X", lang = "eng" },
+  { text = "日本語", lang = "jpn" },
+  { text = "Français", lang = "fra" },
+  { text = "2023.10.19", lang = "und" },
+  { text = "김나래(narae.kim@hanmail.net)", lang = "kor" },
+]
+byline = ["{reporter} 기자"]
+copyright = ["Copyright ⓒ {publisher}. 무단 전재 및 재배포 금지"]
+[[related]]
+heading = "많이 본 뉴스"
+item = "▶ {headline}"
+meta = { text = "{yyyy}.{mm}.{dd}", lang = "und" }
+count = [2, 2]
+"#,
+            Path::new("lang-site.toml"),
+        )
+        .unwrap();
+        let mut articles = vec![article("a.txt", "첫 기사"), article("b.txt", "둘째 기사")];
+        for (name, headline) in [("c.txt", "First story"), ("d.txt", "Second story")] {
+            let mut a = article(name, headline);
+            a.lang = "eng".into();
+            articles.push(a);
+        }
+        let pages = pages_of(&layout, &articles);
+        let lines: Vec<&LabeledLine> = pages.iter().flat_map(|p| &p.lines).collect();
+        let gold = |text: &str| {
+            lines
+                .iter()
+                .find(|l| l.text == text)
+                .map(|l| l.lang.as_str())
+        };
+        // Each string's language as the file writes it; chaff's own language step answers
+        // differently for some of them (it reads "X" and the byline glued to an address as
+        // `und`, Han without kana as `cmn`, a lone Latin word as the page's Latin language).
+        let written = [
+            ("뉴스", "kor"),
+            ("X", "eng"),
+            ("日本語", "jpn"),
+            ("Français", "fra"),
+            ("2023.10.19", "und"),
+            ("김나래(narae.kim@hanmail.net)", "kor"),
+        ];
+        for (text, lang) in written {
+            assert_eq!(gold(text), Some(lang), "{text}");
+        }
+        let detected = |text: &str| PageLanguage::default().line_language(text).to_string();
+        assert!(
+            written.iter().any(|&(text, lang)| detected(text) != lang),
+            "no case where detection and the file disagree: the test lost its point"
+        );
+        for page in &pages {
+            let english = page.article == "c" || page.article == "d";
+            for l in &page.lines {
+                // Related items take their articles' language, dates none.
+                if l.text.starts_with("▶ ") {
+                    assert_eq!(l.lang, if english { "eng" } else { "kor" }, "{}", l.text);
+                }
+                if l.class == Class::Chrome && l.text.starts_with("20") && l.text.len() == 10 {
+                    assert_eq!(l.lang, "und", "{}", l.text);
+                }
+                // Placeholders bring their letters: a long English publisher name outweighs
+                // the Korean words around it, a Korean one does not.
+                if l.class == Class::Copyright {
+                    let want = if l.text.contains("Korea JoongAng Daily") {
+                        "eng"
+                    } else {
+                        "kor"
+                    };
+                    assert_eq!(l.lang, want, "{}", l.text);
+                }
+            }
+        }
+        assert!(lines
+            .iter()
+            .any(|l| l.text.contains("Korea JoongAng Daily")));
+        assert!(lines.iter().any(|l| l.text.contains("ⓒ 연합뉴스")));
+    }
+
+    #[test]
+    fn missing_or_impossible_languages_are_errors_naming_the_file_and_string() {
+        let parse = |body: &str| {
+            let text =
+                format!("name = \"x\"\nkind = \"publisher\"\narticle_langs = [\"kor\"]\n{body}\n");
+            parse_layout(&text, Path::new("layouts/x.toml"))
+        };
+        let error = |body: &str| parse(body).unwrap_err().to_string();
+        // No `lang` in the layout: every string needs its own.
+        let e = error(r#"top = ["Home"]"#);
+        assert!(e.starts_with("layouts/x.toml: "), "{e}");
+        assert!(e.contains("\"Home\" has no language"), "{e}");
+        // ... except one whose only letters come from placeholders.
+        assert!(parse(r#"top = ["▶ {headline}", { text = "Home", lang = "eng" }]"#).is_ok());
+        // A default that cannot be the string's language.
+        let e = error("lang = \"kor\"\ntop = [\"|\"]");
+        assert!(e.starts_with("layouts/x.toml: \"|\" has no letters"), "{e}");
+        let e = error("lang = \"kor\"\nbottom = [\"Privacy Policy\"]");
+        assert!(
+            e.starts_with("layouts/x.toml: \"Privacy Policy\" is `kor` but has no Hangul"),
+            "{e}"
+        );
+        let e = error("lang = \"eng\"\n[[related]]\nitem = \"{headline}\"\nmeta = \"{n}\"");
+        assert!(
+            e.starts_with("layouts/x.toml: \"{n}\" has no letters"),
+            "{e}"
+        );
+        let e = error(r#"top = [{ text = "뉴스", lang = "und" }]"#);
+        assert!(e.contains("\"뉴스\" has letters"), "{e}");
+        let e = error(r#"top = [{ text = "뉴스", lang = "korean" }]"#);
+        assert!(e.contains("not an ISO 639-3 code"), "{e}");
+        // An unknown key in an annotated string is a parse error.
+        let e = error(r#"top = [{ text = "뉴스", language = "kor" }]"#);
+        assert!(
+            e.starts_with("layouts/x.toml: ") && e.contains("language"),
+            "{e}"
+        );
+        // The committed layouts all pass.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/layouts");
+        assert!(read_layouts(&dir).unwrap().len() > 100);
     }
 
     #[test]
