@@ -1,0 +1,104 @@
+//! Hashed features: lower-cased words, first and last word, Hangul syllable bigrams and the
+//! shape of short lines, hashed into [`HASH_DIM`] buckets so that new wording can be learned.
+
+use crate::language::is_hangul_syllable;
+
+use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::{HASH_BITS, HASH_DIM};
+
+/// FNV-1a, so that hashed features are the same on every machine and run.
+pub(crate) fn fnv1a(namespace: u8, bytes: &[u8]) -> u32 {
+    let mut h: u32 = 0x811c_9dc5 ^ namespace as u32;
+    h = h.wrapping_mul(0x0100_0193);
+    for &b in bytes {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// A hashed feature's bucket: its FNV-1a hash within its namespace, folded into [`HASH_BITS`]
+/// bits.
+fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
+    let h = fnv1a(namespace, bytes);
+    (h ^ (h >> HASH_BITS)) & (HASH_DIM as u32 - 1)
+}
+
+/// The shape of a short line: letter classes and digits with repeats folded, e.g. `Aa 0.0.0`.
+fn shape(line: &str) -> String {
+    let mut s = String::new();
+    let mut last = '\0';
+    for c in line.chars() {
+        let k = if c.is_ascii_digit() {
+            '0'
+        } else if c.is_ascii_uppercase() {
+            'A'
+        } else if c.is_ascii_lowercase() {
+            'a'
+        } else if is_hangul_syllable(c) {
+            '가'
+        } else if c.is_alphabetic() {
+            'x'
+        } else if c.is_whitespace() {
+            ' '
+        } else {
+            c
+        };
+        if k != last {
+            s.push(k);
+            last = k;
+        }
+    }
+    s
+}
+
+/// Appends the hashed features of a line to `out`, scaled to unit length.
+pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
+    let start = out.len();
+    let trimmed = line.trim();
+    let Scratch {
+        word, syllables, ..
+    } = scratch;
+    let n_words = trimmed.split_whitespace().count();
+    for (k, w) in trimmed.split_whitespace().enumerate() {
+        normalize_word(w, word);
+        if word.is_empty() {
+            continue;
+        }
+        out.push((bucket(b'w', word.as_bytes()), 1.0));
+        if k == 0 {
+            out.push((bucket(b'f', word.as_bytes()), 1.0));
+        }
+        if k + 1 == n_words {
+            out.push((bucket(b'l', word.as_bytes()), 1.0));
+        }
+        hangul_syllables(word, syllables);
+        if syllables.len() >= 3 {
+            for pair in hangul_pairs(syllables) {
+                out.push((bucket(b'b', &pair), 0.5));
+            }
+        }
+    }
+    if n_words <= 4 {
+        out.push((bucket(b's', shape(trimmed).as_bytes()), 1.0));
+    }
+    let slice = &mut out[start..];
+    let norm: f32 = slice.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, v) in slice.iter_mut() {
+            *v /= norm;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_stable() {
+        assert_eq!(bucket(b'w', b"copyright"), bucket(b'w', b"copyright"));
+        assert_ne!(bucket(b'w', b"copyright"), bucket(b'f', b"copyright"));
+        assert_eq!(shape("2023.10.19 09:12"), "0.0.0 0:0");
+    }
+}

@@ -1,0 +1,398 @@
+//! Line features: what a line says on its own — its length, character classes, how it ends and
+//! starts, and the copyright, byline, date, list and notice marks it holds.
+
+use crate::language::{is_hangul_syllable, script_of, LetterCounts, Script};
+
+use super::lexicon::{
+    is_common_word, keyword_groups, Group, BIO_PHRASES, BIO_VERBS, BULLETS, CLOSE_BRACKETS,
+    CREDIT_DASHES, KOREAN_BIO_ENDINGS, KOREAN_SENTENCE_ENDINGS, KOREAN_SURNAMES, MONTHS,
+    NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
+};
+use super::registry::flag;
+use super::{LineFeature, LineRow};
+
+/// Computes the line features of one line.
+#[cfg(test)]
+pub fn line_features(line: &str) -> LineRow {
+    line_features_with_counts(line, &LetterCounts::of(line))
+}
+
+/// [`line_features`] with the line's letter counts already known.
+pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
+    use LineFeature::*;
+
+    let mut f = LineRow::default();
+    let trimmed = line.trim();
+    let mut chars = 0u32;
+    let mut digits = 0u32;
+    let mut punct = 0u32;
+    let mut upper = 0u32;
+    let mut separators = 0u32;
+    let mut quotes = 0u32;
+    let mut commas = 0u32;
+    let mut sentences = 0u32;
+    let mut prev: char = ' ';
+    for c in trimmed.chars() {
+        if c.is_whitespace() {
+            if SENTENCE_END.contains(&prev) {
+                sentences += 1;
+            }
+            prev = c;
+            continue;
+        }
+        chars += 1;
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if c.is_ascii_uppercase() {
+            upper += 1;
+        } else if c.is_ascii_punctuation() || (!c.is_ascii() && script_of(c) == Script::Neutral) {
+            punct += 1;
+            if SEPARATORS.contains(&c) {
+                separators += 1;
+            }
+            if QUOTES.contains(&c) {
+                quotes += 1;
+            }
+            if c == ',' {
+                commas += 1;
+            }
+        }
+        prev = c;
+    }
+    let words: Vec<&str> = trimmed.split_whitespace().collect();
+    let n_words = words.len() as u32;
+    let latin_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .count() as u32;
+    let title_words = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .count() as u32;
+    let total = chars.max(1) as f32;
+    let letters = counts.total();
+    let last = trimmed.chars().last().unwrap_or(' ');
+    let last_but_quote = trimmed
+        .trim_end_matches(|c: char| QUOTES.contains(&c) || c == ')')
+        .chars()
+        .last()
+        .unwrap_or(' ');
+    let first = trimmed.chars().next().unwrap_or(' ');
+
+    f[Chars] = (1.0 + chars as f32).ln() / 6.0;
+    f[Words] = (1.0 + n_words as f32).ln() / 4.0;
+    f[HangulRatio] = counts.hangul as f32 / total;
+    f[LatinRatio] = counts.latin as f32 / total;
+    f[DigitRatio] = digits as f32 / total;
+    f[PunctRatio] = punct as f32 / total;
+    f[CjkRatio] = (counts.han + counts.kana) as f32 / total;
+    f[UpperRatio] = upper as f32 / counts.latin.max(1) as f32;
+    f[TitleRatio] = title_words as f32 / latin_words.max(1) as f32;
+
+    let ends_sentence = SENTENCE_END.contains(&last_but_quote);
+    let ends_korean_sentence = KOREAN_SENTENCE_ENDINGS.iter().any(|e| trimmed.ends_with(e));
+    let ends_colon = last == ':';
+    let ends_quote = QUOTES.contains(&last);
+    f[EndsSentence] = flag(ends_sentence);
+    f[EndsKoreanSentence] = flag(ends_korean_sentence);
+    f[EndsColon] = flag(ends_colon);
+    f[EndsQuote] = flag(ends_quote);
+    f[StartsBullet] = flag(BULLETS.contains(&first));
+    f[StartsDigit] = flag(first.is_ascii_digit());
+    f[NoLetters] = flag(letters == 0);
+    f[StartsBracket] = flag(OPEN_BRACKETS.contains(&first));
+
+    let found = keyword_groups(trimmed);
+    let copyright_mark = found.has(Group::CopyrightMark);
+    f[CopyrightMark] = flag(copyright_mark);
+    f[RightsWords] = found.rights.min(3) as f32 / 3.0;
+    let emails = words
+        .iter()
+        .filter(|w| w.contains('@') && w.contains('.'))
+        .count();
+    f[Email] = emails.min(2) as f32 / 2.0;
+    f[Url] = flag(found.has(Group::Url));
+    f[ReporterTitle] = flag(found.has(Group::ReporterTitle));
+    let by_prefix = starts_with_ignore_ascii_case(trimmed, "by ")
+        || starts_with_ignore_ascii_case(trimmed, "by:")
+        || trimmed.starts_with("글=");
+    f[ByPrefix] = flag(by_prefix);
+    f[CreditWords] = flag(found.has(Group::Credit));
+    let date = has_date(trimmed);
+    f[Date] = flag(date);
+    f[Time] = flag(has_time(trimmed));
+    f[TimestampWords] = flag(found.has(Group::Timestamp));
+
+    f[Separators] = (1.0 + separators as f32).ln() / 2.0;
+    f[Sentences] = (1.0 + sentences as f32).ln() / 2.0;
+    f[SingleWord] = flag(n_words == 1);
+    f[Short] = flag(chars <= 20);
+    f[Quotes] = quotes.min(4) as f32 / 4.0;
+    f[Commas] = (commas as f32 / n_words.max(1) as f32).min(1.0);
+    f[EndsEllipsis] = flag(trimmed.ends_with('…') || trimmed.ends_with("..."));
+    f[Hashtag] = flag(words.iter().any(|w| w.starts_with('#') && w.len() > 1));
+    f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
+    f[Pipe] = flag(trimmed.contains('|'));
+
+    // Prose: a line that reads like running text, the anchor of the article.
+    let sentence_like = ends_sentence || ends_korean_sentence || ends_quote;
+    let prose = (sentence_like && (n_words >= 12 || counts.hangul >= 40))
+        || n_words >= 30
+        || counts.hangul >= 80;
+    f[Prose] = flag(prose);
+    f[EndsWithCredit] = flag(
+        (trimmed.contains(" /") || trimmed.contains("/ "))
+            && words
+                .last()
+                .is_some_and(|w| w.ends_with("기자") || w.starts_with('/')),
+    );
+    f[Counter] = flag(letters <= 6 && digits > 0);
+    // A headline: a handful of words, no sentence end, no date or address, not a byline.
+    f[HeadlineLike] = flag(
+        (3..=25).contains(&n_words)
+            && !prose
+            && !ends_sentence
+            && !ends_korean_sentence
+            && !ends_colon
+            && emails == 0
+            && !by_prefix
+            && !date
+            && !copyright_mark
+            && letters >= 8,
+    );
+    let name_like = is_name_like(&words, counts);
+    f[NameLike] = flag(name_like);
+    f[ListHeadingWords] = flag(found.has(Group::ListHeading));
+    f[CreditPhrase] = flag(found.has(Group::CreditPhrase));
+    f[DashName] = flag(is_dash_name(trimmed));
+    f[PersonName] = flag(is_person_name(&words, counts));
+    f[AuthorBio] = flag(is_author_bio(&words, trimmed));
+    f[SignOff] = flag(is_sign_off(&words, trimmed, counts));
+    f[SiteNoticeWords] = flag(found.has(Group::SiteNotice));
+    // Menus are runs of everyday words in title case; names are not everyday words.
+    f[TitleCaseWords] =
+        flag(name_like && latin_words > 0 && words.iter().any(|w| is_common_word(w)));
+    f[SummaryHeading] = flag(found.has(Group::Summary) && n_words <= 8);
+    f[ViewerWords] = flag(found.has(Group::Viewer));
+    f[PromoWords] = flag(found.has(Group::Promo));
+    f
+}
+
+/// A person's name, alone or with a reporter's title: a Hangul word of three syllables starting
+/// with a common family name (`김서윤`, `김서윤 기자`), or two or three capitalized Latin words none
+/// of which is an everyday menu word (`Harriet Lowe`, `RAYMOND OKAFOR`).
+fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
+    // At most four core words matter: stop trimming once there are more.
+    let core: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
+        .take(4)
+        .collect();
+    if counts.hangul > 0 {
+        return core.len() == 1 && counts.latin == 0 && {
+            let mut syllables = core[0].chars();
+            syllables.clone().count() == 3
+                && syllables.clone().all(is_hangul_syllable)
+                && syllables
+                    .next()
+                    .is_some_and(|first| KOREAN_SURNAMES.binary_search(&first).is_ok())
+        };
+    }
+    (2..=3).contains(&core.len())
+        && core.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_ascii_uppercase())
+                && cs.all(|c| c.is_ascii_alphabetic() || c == '-' || c == '\'')
+                && !is_common_word(w)
+        })
+}
+
+/// A person's name standing alone: two to four capitalized Latin words, or a Hangul word of two
+/// to four syllables, optionally with a reporter title.
+fn is_name_like(words: &[&str], counts: &LetterCounts) -> bool {
+    if counts.hangul > 0 {
+        let core: Vec<&&str> = words.iter().filter(|w| !NAME_TITLES.contains(w)).collect();
+        return core.len() == 1 && (2..=4).contains(&core[0].chars().count()) && counts.latin == 0;
+    }
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_uppercase())
+                && cs.all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '.')
+        })
+}
+
+/// A credit standing after a dash or slash: `— Jane Doe`, `/홍길동 기자`, `/AFP`.
+fn is_dash_name(line: &str) -> bool {
+    let rest = line.trim_start_matches(CREDIT_DASHES);
+    rest.len() < line.len()
+        && !rest.is_empty()
+        && rest.split_whitespace().count() <= 5
+        && !rest.ends_with(['.', '!', '?', ':'])
+        && rest
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || is_hangul_syllable(c))
+}
+
+/// A sentence about the author: `Jane Doe covers energy ...`, `... 분야를 취재합니다.`
+fn is_author_bio(words: &[&str], line: &str) -> bool {
+    let starts_capitalized = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    let english = words.len() >= 5
+        && words[..words.len().min(5)]
+            .windows(2)
+            .any(|pair| starts_capitalized(pair[0]) && BIO_VERBS.contains(&pair[1]))
+        && starts_capitalized(words[0])
+        && BIO_PHRASES.iter().any(|phrase| line.contains(phrase));
+    let korean = KOREAN_BIO_ENDINGS
+        .iter()
+        .any(|end| line.trim_end_matches(['.', ' ']).ends_with(end));
+    english || korean
+}
+
+/// A broadcast sign-off: a short line that ends in `...입니다.` (`KBS 뉴스 홍길동입니다.`).
+fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
+    counts.hangul > 0 && words.len() <= 6 && line.trim_end_matches(['.', ' ']).ends_with("입니다")
+}
+
+/// A date: `2023.10.19`, `2023-10-19`, `2023년 10월 19일`, or a month name beside a number
+/// (`20 November 2019`).
+fn has_date(line: &str) -> bool {
+    let b = line.as_bytes();
+    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd
+    for w in b.windows(7) {
+        if w[..4].iter().all(u8::is_ascii_digit)
+            && matches!(w[4], b'.' | b'-' | b'/')
+            && w[5].is_ascii_digit()
+            && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
+        {
+            return true;
+        }
+    }
+    if line.contains('년') && line.contains('월') && line.contains('일') {
+        return true;
+    }
+    b.iter().any(u8::is_ascii_digit)
+        && line.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
+            (3..=9).contains(&w.len()) && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
+        })
+}
+
+/// A time of day: `9:12`, `09:12`.
+fn has_time(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.windows(4).any(|w| {
+        w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    })
+}
+
+fn starts_with_ignore_ascii_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LineFeature::*;
+
+    fn feature(line: &str, feature: LineFeature) -> f32 {
+        line_features(line)[feature]
+    }
+
+    #[test]
+    fn copyright_marks() {
+        let line = "Copyright © 코리아중앙데일리. 무단전재 및 재배포 금지.";
+        assert_eq!(feature(line, CopyrightMark), 1.0);
+        assert!(feature(line, RightsWords) > 0.5);
+        assert_eq!(
+            feature("ⓒ 한겨레신문사 : 무단전재 및 재배포 금지", CopyrightMark),
+            1.0
+        );
+        assert_eq!(feature("The court ruled on Tuesday.", CopyrightMark), 0.0);
+    }
+
+    #[test]
+    fn bylines_and_dates() {
+        assert_eq!(
+            feature("홍길동 기자 gildong@example.co.kr", ReporterTitle),
+            1.0
+        );
+        assert_eq!(feature("홍길동 기자 gildong@example.co.kr", Email), 0.5);
+        assert_eq!(feature("By Kim Arin (arin@heraldcorp.com)", ByPrefix), 1.0);
+        assert_eq!(feature("입력 2023.10.19. 오전 9:12", Date), 1.0);
+        assert_eq!(feature("입력 2023.10.19. 오전 9:12", Time), 1.0);
+        assert_eq!(feature("Wednesday 20 November 2019 9:22 am", Date), 1.0);
+        assert_eq!(feature("Markets rallied in May.", Date), 0.0);
+    }
+
+    #[test]
+    fn names_and_credits_apart_from_menus() {
+        for name in ["Harriet Lowe", "RAYMOND OKAFOR", "김서윤", "윤지아 기자"] {
+            assert_eq!(feature(name, PersonName), 1.0, "{name}");
+        }
+        for menu in [
+            "World News",
+            "Privacy Policy",
+            "사회부",
+            "정치",
+            "경제 뉴스",
+        ] {
+            assert_eq!(feature(menu, PersonName), 0.0, "{menu}");
+        }
+        assert_eq!(feature("Privacy Policy", TitleCaseWords), 1.0);
+        assert_eq!(feature("— Priya Natarajan", DashName), 1.0);
+        assert_eq!(feature("/청해통신", DashName), 1.0);
+        assert_eq!(
+            feature("- the market fell sharply on Monday.", DashName),
+            0.0
+        );
+        assert_eq!(
+            feature("Reporting by Jo Park; Editing by Sam Lee", CreditPhrase),
+            1.0
+        );
+        assert_eq!(feature("영상취재: 오태현", CreditPhrase), 1.0);
+        assert_eq!(
+            feature(
+                "Jane Doe covers energy and climate for the paper. She is based in Busan.",
+                AuthorBio
+            ),
+            1.0
+        );
+        assert_eq!(
+            feature("경제부에서 금융 정책을 취재합니다.", AuthorBio),
+            1.0
+        );
+        assert_eq!(
+            feature(
+                "The minister covers the cost, officials said on Monday.",
+                AuthorBio
+            ),
+            0.0
+        );
+        assert_eq!(feature("KBS 뉴스 홍길동입니다.", SignOff), 1.0);
+        assert_eq!(feature("구독하고 알림 받기", SiteNoticeWords), 1.0);
+        assert_eq!(feature("구독하고 알림 받기", CopyrightMark), 0.0);
+        assert_eq!(feature("AI 요약", SummaryHeading), 1.0);
+        assert_eq!(feature("사진 크게보기", ViewerWords), 1.0);
+    }
+
+    #[test]
+    fn prose_and_sentences() {
+        let para = "The ministry did not provide any details of the meeting, but Moscow's \
+                    state-run TASS news agency reported that their talks lasted just over an hour.";
+        assert_eq!(feature(para, Prose), 1.0);
+        assert_eq!(feature(para, EndsSentence), 1.0);
+        assert_eq!(feature("Most Popular", Prose), 0.0);
+        assert_eq!(
+            feature(
+                "정부는 내년 예산안을 확정했다고 밝혔다.",
+                EndsKoreanSentence
+            ),
+            1.0
+        );
+        assert_eq!(feature("▶ 다른 기사 제목", StartsBullet), 1.0);
+    }
+}

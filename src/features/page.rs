@@ -1,0 +1,274 @@
+//! Page features: where a line stands on its page — its position, its distance from the
+//! article's prose and headline, repetition, and its language against the page's.
+
+use std::collections::HashMap;
+
+use crate::language::PageLanguage;
+
+use super::hashed::fnv1a;
+use super::registry::flag;
+use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::{LineFeature, LineRow, PageFeature, PageRow};
+
+/// What the page features of every line read from the whole page, computed once a page.
+pub(crate) struct PageContext {
+    n: usize,
+    lead_overlap: Vec<f32>,
+    headline: Option<usize>,
+    headline_like: Vec<bool>,
+    prose_lines: Vec<usize>,
+    repeats: Vec<u32>,
+    longest: f32,
+    prose_median: f32,
+    lens: Vec<f32>,
+}
+
+impl PageContext {
+    pub(crate) fn new<S: AsRef<str>>(
+        lines: &[S],
+        rows: &[LineRow],
+        langs: &[&str],
+        page: &PageLanguage,
+    ) -> PageContext {
+        let lens: Vec<f32> = lines
+            .iter()
+            .map(|l| l.as_ref().chars().count() as f32)
+            .collect();
+        // The article is written in the page's main language: prose in another language
+        // (a portal's promo text around a foreign-language article) is no anchor.
+        let prose_lines: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                rows[i][LineFeature::Prose] > 0.5
+                    && (page.is_page_language(langs[i]) || page.main == "und")
+            })
+            .collect();
+        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
+        for l in lines {
+            *counts.entry(l.as_ref().trim()).or_default() += 1;
+        }
+        let repeats = lines.iter().map(|l| counts[l.as_ref().trim()]).collect();
+        let longest = lens.iter().cloned().fold(1.0, f32::max);
+        let mut prose_lens: Vec<f32> = prose_lines.iter().map(|&i| lens[i]).collect();
+        prose_lens.sort_by(|a, b| a.total_cmp(b));
+        let prose_median = prose_lens
+            .get(prose_lens.len() / 2)
+            .cloned()
+            .unwrap_or(longest);
+        let headline_like: Vec<bool> = rows
+            .iter()
+            .map(|r| r[LineFeature::HeadlineLike] > 0.5)
+            .collect();
+        // The page's own headline: the nearest headline-like line above the first prose line.
+        let headline = prose_lines.first().and_then(|&first| {
+            (first.saturating_sub(12)..first)
+                .rev()
+                .find(|&j| headline_like[j])
+        });
+        let lead_overlap = lead_overlap(lines, &prose_lines);
+        PageContext {
+            n: lines.len(),
+            lead_overlap,
+            headline,
+            headline_like,
+            prose_lines,
+            repeats,
+            longest,
+            prose_median,
+            lens,
+        }
+    }
+
+    /// The page features of line `i`, whose language is `lang`.
+    pub(crate) fn page_features(
+        &self,
+        i: usize,
+        page: &PageLanguage,
+        lang: &str,
+        rows: &[LineRow],
+    ) -> PageRow {
+        use PageFeature::*;
+
+        let mut p = PageRow::default();
+        let n = self.n;
+        let last = n.saturating_sub(1).max(1) as f32;
+        let ln = |x: usize, scale: f32| ((1 + x) as f32).ln() / scale;
+        p[RelativePosition] = i as f32 / last;
+        p[LinesFromStart] = ln(i, 5.0);
+        p[LinesToEnd] = ln(n - 1 - i, 5.0);
+        let first = self.prose_lines.first().copied();
+        let lastp = self.prose_lines.last().copied();
+        // prose_lines is sorted: the first prose line after i, and the last one before it.
+        let after = self.prose_lines.partition_point(|&j| j <= i);
+        let next = self.prose_lines.get(after).copied();
+        let before = self.prose_lines.partition_point(|&j| j < i);
+        let prev = before.checked_sub(1).map(|k| self.prose_lines[k]);
+        match (first, lastp) {
+            (Some(f), Some(l)) => {
+                p[InProseSpan] = flag(f <= i && i <= l);
+                p[BeforeProse] = flag(i < f);
+                p[AfterProse] = flag(i > l);
+                if f <= i && i <= l && l > f {
+                    p[PositionInProseSpan] = (i - f) as f32 / (l - f) as f32;
+                }
+                if i > l {
+                    let d = i - l;
+                    p[AfterProse1To3] = flag(d <= 3);
+                    p[AfterProse4To10] = flag(d > 3 && d <= 10);
+                }
+                if i < f {
+                    let d = f - i;
+                    p[ProseNext1] = flag(d == 1);
+                    p[ProseNext2] = flag(d == 2);
+                    p[ProseNext3To4] = flag((3..=4).contains(&d));
+                    p[ProseNext5To8] = flag((5..=8).contains(&d));
+                }
+                p[FirstProseDistance] = ln(f.abs_diff(i), 5.0);
+            }
+            _ => {
+                p[BeforeProse] = 1.0;
+                p[FirstProseDistance] = 1.0;
+            }
+        }
+        p[LinesToNextProse] = next.map_or(1.5, |j| ln(j - i, 4.0));
+        p[LinesSinceProse] = prev.map_or(1.5, |j| ln(i - j, 4.0));
+        let window = |r: usize| {
+            let a = i.saturating_sub(r);
+            let b = (i + r).min(n - 1);
+            let count = (a..=b)
+                .filter(|&j| j != i && rows[j][LineFeature::Prose] > 0.5)
+                .count();
+            count as f32 / (b - a).max(1) as f32
+        };
+        p[ProseNear] = window(3);
+        p[ProseAround] = window(8);
+        p[LengthVsLongest] = self.lens[i] / self.longest;
+        p[LengthVsProse] = (self.lens[i] / self.prose_median.max(1.0)).min(2.0);
+        p[Repeats] = ((self.repeats[i] - 1) as f32).ln_1p() / 2.0;
+        p[InPageLanguage] = flag(page.is_page_language(lang));
+        p[UndeterminedLanguage] = flag(lang == "und");
+        p[KoreanOffPageLanguage] = flag(lang == "kor" && !page.is_page_language("kor"));
+        p[OtherOffPageLanguage] =
+            flag(lang != "kor" && lang != "und" && !page.is_page_language(lang));
+        p[FirstLine] = flag(i == 0);
+        p[LastLine] = flag(i + 1 == n);
+        // Lists are runs of lines of like length and like start.
+        let a = i.saturating_sub(3);
+        let b = (i + 3).min(n - 1);
+        let similar = (a..=b)
+            .filter(|&j| {
+                j != i
+                    && rows[j][LineFeature::StartsBullet] == rows[i][LineFeature::StartsBullet]
+                    && rows[j][LineFeature::EndsSentence] == rows[i][LineFeature::EndsSentence]
+                    && (self.lens[j] / self.lens[i].max(1.0) - 1.0).abs() < 0.5
+            })
+            .count();
+        p[SimilarNeighbours] = similar as f32 / 6.0;
+        p[KoreanPage] = flag(page.main == "kor");
+        p[PageLines] = ln(n, 6.0);
+        if let Some(h) = self.headline {
+            p[HeadlineCandidate] = flag(h == i);
+            p[AfterHeadline1To3] = flag(i > h && i - h <= 3);
+            p[AfterHeadline4To8] = flag(i > h + 3 && i - h <= 8);
+            p[BeforeHeadline] = flag(i < h);
+        }
+        let a = i.saturating_sub(4);
+        let b = (i + 4).min(n - 1);
+        let near = (a..=b).filter(|&j| j != i && self.headline_like[j]).count();
+        p[HeadlineLikeNear] = near as f32 / 8.0;
+        let mut run = 1;
+        let mut j = i;
+        while j > 0 && self.headline_like[j - 1] == self.headline_like[i] && run < 10 {
+            j -= 1;
+            run += 1;
+        }
+        let mut j = i;
+        while j + 1 < n && self.headline_like[j + 1] == self.headline_like[i] && run < 20 {
+            j += 1;
+            run += 1;
+        }
+        p[HeadlineLikeRun] = if self.headline_like[i] {
+            ln(run, 3.0)
+        } else {
+            0.0
+        };
+        p[LeadOverlap] = self.lead_overlap[i];
+        // Sentences of a machine summary box repeat the story; the box's heading gives them away.
+        // Nearer the heading is likelier inside the box; a notice line after the heading (the
+        // box's disclaimer) closes it.
+        if let Some(h) = (i.saturating_sub(6)..i)
+            .rev()
+            .find(|&j| rows[j][LineFeature::SummaryHeading] > 0.5)
+        {
+            p[UnderSummaryHeading] = (7 - (i - h)) as f32 / 6.0;
+            p[SummaryBoxClosed] =
+                flag((h + 1..i).any(|j| rows[j][LineFeature::SiteNoticeWords] > 0.5));
+        }
+        p
+    }
+}
+
+/// Content tokens of a line, hashed, sorted and deduplicated into `scratch.tokens`: lower-cased
+/// Latin words of three letters or more, and Hangul syllable pairs (which survive Korean
+/// particles and endings).
+fn content_tokens(line: &str, scratch: &mut Scratch) {
+    let Scratch {
+        word,
+        syllables,
+        tokens,
+    } = scratch;
+    tokens.clear();
+    for w in line.split_whitespace() {
+        normalize_word(w, word);
+        hangul_syllables(word, syllables);
+        if syllables.len() >= 2 {
+            tokens.extend(hangul_pairs(syllables).map(|pair| fnv1a(b't', &pair)));
+        } else {
+            // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
+            let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
+            let stem = &stem[..stem.len().min(5)];
+            if stem.len() >= 3 && stem.iter().all(|b| b.is_ascii_alphanumeric()) {
+                tokens.push(fnv1a(b't', stem));
+            }
+        }
+    }
+    tokens.sort_unstable();
+    tokens.dedup();
+}
+
+/// How much of each line's wording the article's lead (its first prose lines) shares: high for
+/// the page's own headline and deck, low for other articles' headlines.
+fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
+    let lead: Vec<usize> = prose_lines.iter().copied().take(3).collect();
+    let mut scratch = Scratch::default();
+    let lead_tokens: Vec<(usize, Vec<u32>)> = lead
+        .iter()
+        .map(|&i| {
+            content_tokens(lines[i].as_ref(), &mut scratch);
+            (i, scratch.tokens.clone())
+        })
+        .collect();
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            // The lead's only line has nothing else to share with: it is the lead.
+            if lead == [i] {
+                return 1.0;
+            }
+            content_tokens(line.as_ref(), &mut scratch);
+            let tokens = &scratch.tokens;
+            if tokens.is_empty() {
+                return 0.0;
+            }
+            let shared = tokens
+                .iter()
+                .filter(|t| {
+                    lead_tokens
+                        .iter()
+                        .any(|(j, lt)| *j != i && lt.binary_search(t).is_ok())
+                })
+                .count();
+            shared as f32 / tokens.len() as f32
+        })
+        .collect()
+}
