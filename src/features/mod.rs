@@ -283,7 +283,9 @@ const WINDOW_OFFSETS: [isize; 4] = [-2, -1, 1, 2];
 const NEIGHBOUR_DIM: usize = WINDOW_FEATURES.len() + 1;
 const N_WINDOW: usize = NEIGHBOUR_DIM * WINDOW_OFFSETS.len();
 
-/// Number of dense (non-hashed) features.
+/// Number of dense (non-hashed) features. A line's dense row holds its line features, its page
+/// features, then for each of [`WINDOW_OFFSETS`] that neighbour's window features and a 1 when the
+/// neighbour is off the page.
 pub const DENSE_DIM: usize = N_LINE + N_PAGE + N_WINDOW;
 /// Total number of features of a line.
 pub const DIM: usize = DENSE_DIM + HASH_DIM;

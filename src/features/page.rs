@@ -12,14 +12,23 @@ use super::{LineFeature, LineRow, PageFeature, PageRow};
 
 /// What the page features of every line read from the whole page, computed once a page.
 pub(crate) struct PageContext {
+    /// Number of lines.
     n: usize,
+    /// Each line's share of wording with the article's lead.
     lead_overlap: Vec<f32>,
+    /// The page's own headline, if found.
     headline: Option<usize>,
+    /// Whether each line looks like a headline.
     headline_like: Vec<bool>,
+    /// The prose lines in the page's language, in order.
     prose_lines: Vec<usize>,
+    /// How often each line's text occurs on the page.
     repeats: Vec<u32>,
+    /// Length of the longest line, at least 1.
     longest: f32,
+    /// Length of the median prose line (the longest line's without prose).
     prose_median: f32,
+    /// Each line's length in characters.
     lens: Vec<f32>,
 }
 
