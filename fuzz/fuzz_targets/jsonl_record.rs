@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 use chaff::clean::CleanOptions;
-use chaff::jsonl::{parse_record, process, Fields};
-use chaff::text::page_lines;
+use chaff::input::jsonl::{parse_record, process, Fields};
+use chaff::input::page_lines;
 use chaff::Labeler;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

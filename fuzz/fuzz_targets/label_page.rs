@@ -5,8 +5,8 @@
 use std::sync::OnceLock;
 
 use chaff::clean::{kept_lines, CleanOptions};
-use chaff::language::PageLanguage;
-use chaff::text::page_lines;
+use chaff::PageLanguage;
+use chaff::input::page_lines;
 use chaff::Labeler;
 use libfuzzer_sys::fuzz_target;
 
