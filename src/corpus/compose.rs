@@ -531,8 +531,8 @@ impl Layout {
 
 /// Parses a layout file's text and gives every string its gold language: the one written with
 /// it, else the layout's `lang`. A string without a language, or whose language cannot be right
-/// (letters but `und`, none but a language, `kor` without Hangul, `eng` without Latin letters),
-/// is an error naming `path` and the string.
+/// (no letters but a language, `kor` without Hangul, `eng` without Latin letters, `und` on
+/// letters taken from the layout), is an error naming `path` and the string.
 pub fn parse_layout(text: &str, path: &Path) -> Result<Layout> {
     let err = |message: String| Error::Corpus {
         path: path.display().to_string(),
@@ -591,8 +591,9 @@ fn resolve_language(
     }
     let wrong = if !has_letters {
         (!brings_letters && lang != "und").then_some("has no letters, so its language is `und`")
-    } else if lang == "und" {
-        Some("has letters, so its language is not `und`")
+    } else if lang == "und" && s.lang.is_none() {
+        // Letters without a language (a unit: `{n}h`) are a judgement written on the string.
+        Some("has letters, so `und` must be written on it, not taken from the layout")
     } else if lang == "kor" && !own.chars().any(is_hangul) {
         Some("is `kor` but has no Hangul")
     } else if lang == "eng" && !letters(&own).any(is_latin) {
@@ -1552,8 +1553,16 @@ count = [2, 2]
             e.starts_with("layouts/x.toml: \"{n}\" has no letters"),
             "{e}"
         );
-        let e = error(r#"top = [{ text = "뉴스", lang = "und" }]"#);
+        let e = error("lang = \"und\"\ntop = [\"뉴스\"]");
         assert!(e.contains("\"뉴스\" has letters"), "{e}");
+        // Letters judged to have no language are written so on the string.
+        assert!(parse(
+            r#"lang = "eng"
+[[related]]
+item = "{headline}"
+meta = { text = "{n}h", lang = "und" }"#
+        )
+        .is_ok());
         let e = error(r#"top = [{ text = "뉴스", lang = "korean" }]"#);
         assert!(e.contains("not an ISO 639-3 code"), "{e}");
         // An unknown key in an annotated string is a parse error.
