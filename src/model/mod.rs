@@ -144,8 +144,8 @@ impl Model {
     }
 
     /// Reads a model file, refusing corrupt files, files of another format or feature layout,
-    /// and anything larger than [`MAX_MODEL_BYTES`] (read no further than that, so a device or
-    /// a pipe that never ends is refused too).
+    /// and anything larger than 64 MiB (read no further than that, so a device or a pipe that
+    /// never ends is refused too).
     pub fn load(path: &Path) -> Result<Model> {
         let name = path.display().to_string();
         let err = |message: String| Error::Model {

@@ -120,7 +120,7 @@ impl ParamGuard for TrainParams {
 
 /// The feature matrix and gold classes of a set of pages.
 pub struct TrainingSet {
-    /// One row of [`features::DIM`] features per line.
+    /// One row of `features::DIM` features per line.
     pub records: Array2<f32>,
     /// Gold class index per line.
     pub targets: Array1<usize>,
