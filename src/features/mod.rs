@@ -298,7 +298,7 @@ pub const SECOND_STAGE_DENSE: usize = N_LINE + N_PAGE;
 /// The features of every line of one page.
 #[derive(Debug, Clone, Default)]
 pub struct PageFeatures {
-    /// Dense features, [`DENSE_DIM`] per line, lines in order.
+    /// Dense features, `DENSE_DIM` per line, lines in order.
     pub dense: Vec<f32>,
     /// Hashed features of all lines: (bucket, value) pairs; line `i` owns
     /// `hashed[hashed_ranges[i].0..hashed_ranges[i].1]`.
