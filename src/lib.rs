@@ -36,6 +36,8 @@ mod language;
 mod model;
 
 pub mod clean;
+#[cfg(feature = "html")]
+pub mod html;
 pub mod input;
 pub mod labeler;
 #[cfg(feature = "train")]

@@ -34,6 +34,8 @@ pub struct Fields {
     pub clean: String,
     /// Field the per-line labels are written to (with `label`).
     pub lines: String,
+    /// Whether the page field holds HTML (`--html-field`): its blocks become the lines.
+    pub html: bool,
 }
 
 impl Default for Fields {
@@ -42,6 +44,7 @@ impl Default for Fields {
             text: "text".into(),
             clean: "clean".into(),
             lines: "lines".into(),
+            html: false,
         }
     }
 }
@@ -171,6 +174,14 @@ pub fn process(
     with_lines: bool,
 ) -> String {
     let text = record.text.strip_prefix('\u{feff}').unwrap_or(&record.text);
+    #[cfg(feature = "html")]
+    let html = fields.html.then(|| crate::html::HtmlPage::parse(text));
+    #[cfg(feature = "html")]
+    let lines = match &html {
+        Some(page) => page.texts(),
+        None => input::page_lines(text),
+    };
+    #[cfg(not(feature = "html"))]
     let lines = input::page_lines(text);
     let (labels, language) = labeler.label_with_language(&lines);
     let clean = kept_lines(&lines, &labels, opts).join("\n");
@@ -235,6 +246,36 @@ mod tests {
         let clean = v["clean"].as_str().unwrap();
         assert!(clean.contains("three routes next year"));
         assert!(!clean.contains("All rights reserved"));
+    }
+
+    #[cfg(feature = "html")]
+    #[test]
+    fn html_field_pages_are_read_as_html() {
+        let fields = Fields {
+            text: "html".into(),
+            html: true,
+            ..Fields::default()
+        };
+        let line = r#"{"html":"<html><body><h1>Seoul expands late-night bus routes</h1><p>Seoul will expand its late-night autonomous bus service to three routes next year, the city government said Tuesday.</p><script>x()</script></body></html>"}"#;
+        let record = parse_record(line, &fields, true).unwrap();
+        let out = process(
+            record,
+            &Labeler::builtin(),
+            &CleanOptions::new(),
+            &fields,
+            true,
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let lines = v["lines"].as_array().unwrap();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(lines[0]["text"], "Seoul expands late-night bus routes");
+        assert!(
+            v["clean"].as_str().unwrap().contains("three routes"),
+            "{out}"
+        );
+        assert!(lines
+            .iter()
+            .all(|l| !l["text"].as_str().unwrap().contains("x()")));
     }
 
     #[test]

@@ -28,6 +28,29 @@ pub fn decode<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a str> {
 /// What bytes that are not UTF-8 most likely are, as a hint to append to the error message.
 /// Compressed files and legacy encodings are the usual causes with scraped pages.
 pub fn not_utf8_hint(bytes: &[u8]) -> &'static str {
+    hints(bytes).0
+}
+
+/// The hint of [`not_utf8_hint`], and the same hint for input that `--encoding NAME` could
+/// read (a file or standard input; not a JSONL record, which JSON makes UTF-8).
+fn hints(bytes: &[u8]) -> (&'static str, &'static str) {
+    let hint = cause(bytes);
+    let with_encoding = match hint {
+        EUC_KR_HINT => ": this looks like Korean in EUC-KR/CP949; read it with --encoding cp949 (or convert it: iconv -f CP949 -t UTF-8)",
+        LEGACY_HINT => ": the text may be in a legacy encoding such as Windows-1252; name it with --encoding NAME (for example --encoding windows-1252), or convert it to UTF-8 (iconv)",
+        UTF16_HINT => ": this looks like UTF-16 text; read it with --encoding utf-16le (or convert it: iconv -f UTF-16 -t UTF-8)",
+        other => other,
+    };
+    (hint, with_encoding)
+}
+
+const EUC_KR_HINT: &str =
+    ": this looks like Korean in EUC-KR/CP949; convert it (iconv -f CP949 -t UTF-8)";
+const LEGACY_HINT: &str =
+    ": the text may be in a legacy encoding such as Windows-1252; convert it to UTF-8 (iconv)";
+const UTF16_HINT: &str = ": this looks like UTF-16 text; convert it (iconv -f UTF-16 -t UTF-8)";
+
+fn cause(bytes: &[u8]) -> &'static str {
     const MAGIC: [(&[u8], &str); 8] = [
         (
             b"\x1f\x8b",
@@ -50,14 +73,8 @@ pub fn not_utf8_hint(bytes: &[u8]) -> &'static str {
             ": this is a zip archive; extract the pages first",
         ),
         (b"%PDF-", ": this is a PDF file, not text"),
-        (
-            b"\xff\xfe",
-            ": this looks like UTF-16 text; convert it (iconv -f UTF-16 -t UTF-8)",
-        ),
-        (
-            b"\xfe\xff",
-            ": this looks like UTF-16 text; convert it (iconv -f UTF-16 -t UTF-8)",
-        ),
+        (b"\xff\xfe", UTF16_HINT),
+        (b"\xfe\xff", UTF16_HINT),
     ];
     if let Some((_, hint)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return hint;
@@ -67,9 +84,38 @@ pub fn not_utf8_hint(bytes: &[u8]) -> &'static str {
         return ": this looks like binary data (NUL bytes), not text";
     }
     if looks_like_euc_kr(sample) {
-        return ": this looks like Korean in EUC-KR/CP949; convert it (iconv -f CP949 -t UTF-8)";
+        return EUC_KR_HINT;
     }
-    ": the text may be in a legacy encoding such as Windows-1252; convert it to UTF-8 (iconv)"
+    LEGACY_HINT
+}
+
+/// Decodes a page file's text: from `encoding` when one is given (a byte-order mark still
+/// wins; bytes invalid in it become U+FFFD), else as UTF-8 with [`decode`], whose error then
+/// also suggests `--encoding NAME` where that would read the input.
+#[cfg(feature = "html")]
+pub fn decode_with<'a>(
+    bytes: &'a [u8],
+    source_name: &str,
+    encoding: Option<&'static crate::html::Encoding>,
+) -> Result<std::borrow::Cow<'a, str>> {
+    match encoding {
+        Some(encoding) => Ok(crate::html::encoding::decode_text(bytes, encoding).text),
+        None => match decode(bytes, source_name) {
+            Ok(text) => Ok(std::borrow::Cow::Borrowed(text)),
+            Err(Error::InvalidUtf8 {
+                source_name,
+                offset,
+                line,
+                ..
+            }) => Err(Error::InvalidUtf8 {
+                source_name,
+                offset,
+                line,
+                hint: hints(bytes).1,
+            }),
+            Err(other) => Err(other),
+        },
+    }
 }
 
 /// Whether the non-ASCII bytes of `bytes` read as EUC-KR/CP949 double-byte characters: a
@@ -136,6 +182,27 @@ mod tests {
         assert!(hint(euc_kr).contains("EUC-KR"), "{}", hint(euc_kr));
         assert!(hint(b"caf\xe9 cr\xe8me").contains("Windows-1252"));
         assert!(hint(b"\xff\xfeS\x00").contains("UTF-16"));
+    }
+
+    #[cfg(feature = "html")]
+    #[test]
+    fn page_files_can_name_their_encoding() {
+        let euc_kr = b"\xbc\xad\xbf\xef \xb9\xf6\xbd\xba\n";
+        let err = decode_with(euc_kr, "p", None).unwrap_err().to_string();
+        assert!(err.contains("--encoding cp949"), "{err}");
+        let cp949 = crate::html::encoding_for_label("cp949").unwrap();
+        assert_eq!(
+            decode_with(euc_kr, "p", Some(cp949)).unwrap(),
+            "서울 버스\n"
+        );
+        let err = decode_with(b"caf\xe9", "p", None).unwrap_err().to_string();
+        assert!(err.contains("--encoding NAME"), "{err}");
+        // Compressed data gets no encoding hint: no encoding reads it.
+        let err = decode_with(b"\x1f\x8b\x08\x00", "p", None)
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("--encoding"), "{err}");
+        assert_eq!(decode_with(b"ok", "p", None).unwrap(), "ok");
     }
 
     #[test]

@@ -1,0 +1,305 @@
+//! A small arena DOM for html5ever's tree builder: nodes in one vector, linked by index, so
+//! building is cheap, dropping is flat (no recursion, whatever the nesting), and walking it is
+//! a loop.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{local_name, ns, parse_document, Attribute, LocalName, Namespace, QualName};
+
+/// A node's index in the arena; [`NONE`] for no node.
+pub(crate) type NodeId = u32;
+pub(crate) const NONE: NodeId = NodeId::MAX;
+/// The document node.
+pub(crate) const DOCUMENT: NodeId = 0;
+
+#[derive(Debug)]
+pub(crate) enum Data {
+    Document,
+    Element {
+        name: QualName,
+        attrs: Vec<Attribute>,
+        /// A `<template>`'s contents (a fragment node); `NONE` otherwise.
+        template: NodeId,
+    },
+    Text(StrTendril),
+    /// Comments, processing instructions, doctypes: nothing chaff reads.
+    Other,
+}
+
+#[derive(Debug)]
+pub(crate) struct Node {
+    pub(crate) parent: NodeId,
+    pub(crate) first_child: NodeId,
+    pub(crate) last_child: NodeId,
+    pub(crate) prev: NodeId,
+    pub(crate) next: NodeId,
+    pub(crate) data: Data,
+}
+
+impl Node {
+    fn new(data: Data) -> Node {
+        Node {
+            parent: NONE,
+            first_child: NONE,
+            last_child: NONE,
+            prev: NONE,
+            next: NONE,
+            data,
+        }
+    }
+}
+
+/// A parsed document.
+pub(crate) struct Dom {
+    pub(crate) nodes: Vec<Node>,
+}
+
+impl Dom {
+    /// Parses `text` as an HTML document, as a browser would (html5ever's tree builder).
+    pub(crate) fn parse(text: &str) -> Dom {
+        let sink = Sink {
+            nodes: RefCell::new(vec![Node::new(Data::Document)]),
+        };
+        parse_document(sink, Default::default()).one(StrTendril::from_slice(text))
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+}
+
+/// An element's name, as the tree builder asks for it.
+#[derive(Debug)]
+pub(crate) struct Name(QualName);
+
+impl ElemName for Name {
+    fn ns(&self) -> &Namespace {
+        &self.0.ns
+    }
+
+    fn local_name(&self) -> &LocalName {
+        &self.0.local
+    }
+}
+
+struct Sink {
+    nodes: RefCell<Vec<Node>>,
+}
+
+impl Sink {
+    fn push(&self, data: Data) -> NodeId {
+        let mut nodes = self.nodes.borrow_mut();
+        let id = nodes.len() as NodeId;
+        nodes.push(Node::new(data));
+        id
+    }
+
+    /// Unlinks `id` from its parent and siblings.
+    fn detach(nodes: &mut [Node], id: NodeId) {
+        let (parent, prev, next) = {
+            let n = &nodes[id as usize];
+            (n.parent, n.prev, n.next)
+        };
+        if parent == NONE {
+            return;
+        }
+        if prev != NONE {
+            nodes[prev as usize].next = next;
+        } else {
+            nodes[parent as usize].first_child = next;
+        }
+        if next != NONE {
+            nodes[next as usize].prev = prev;
+        } else {
+            nodes[parent as usize].last_child = prev;
+        }
+        let n = &mut nodes[id as usize];
+        n.parent = NONE;
+        n.prev = NONE;
+        n.next = NONE;
+    }
+
+    /// Links the detached node `id` as the last child of `parent`.
+    fn link_last(nodes: &mut [Node], parent: NodeId, id: NodeId) {
+        let last = nodes[parent as usize].last_child;
+        {
+            let n = &mut nodes[id as usize];
+            n.parent = parent;
+            n.prev = last;
+            n.next = NONE;
+        }
+        if last != NONE {
+            nodes[last as usize].next = id;
+        } else {
+            nodes[parent as usize].first_child = id;
+        }
+        nodes[parent as usize].last_child = id;
+    }
+
+    /// Links the detached node `id` just before `sibling`.
+    fn link_before(nodes: &mut [Node], sibling: NodeId, id: NodeId) {
+        let (parent, prev) = {
+            let s = &nodes[sibling as usize];
+            (s.parent, s.prev)
+        };
+        {
+            let n = &mut nodes[id as usize];
+            n.parent = parent;
+            n.prev = prev;
+            n.next = sibling;
+        }
+        nodes[sibling as usize].prev = id;
+        if prev != NONE {
+            nodes[prev as usize].next = id;
+        } else {
+            nodes[parent as usize].first_child = id;
+        }
+    }
+}
+
+impl TreeSink for Sink {
+    type Handle = NodeId;
+    type Output = Dom;
+    type ElemName<'a> = Name;
+
+    fn finish(self) -> Dom {
+        Dom {
+            nodes: self.nodes.into_inner(),
+        }
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> NodeId {
+        DOCUMENT
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Name {
+        match &self.nodes.borrow()[*target as usize].data {
+            Data::Element { name, .. } => Name(name.clone()),
+            // The tree builder only asks about elements; a placeholder keeps it from panicking.
+            _ => Name(QualName::new(None, ns!(html), local_name!(""))),
+        }
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
+        let template = if name.ns == ns!(html) && name.local == local_name!("template") {
+            self.push(Data::Document)
+        } else {
+            NONE
+        };
+        self.push(Data::Element {
+            name,
+            attrs,
+            template,
+        })
+    }
+
+    fn create_comment(&self, _text: StrTendril) -> NodeId {
+        self.push(Data::Other)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
+        self.push(Data::Other)
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        match child {
+            NodeOrText::AppendNode(id) => {
+                let nodes = &mut *self.nodes.borrow_mut();
+                Self::detach(nodes, id);
+                Self::link_last(nodes, *parent, id);
+            }
+            NodeOrText::AppendText(text) => {
+                let last = self.nodes.borrow()[*parent as usize].last_child;
+                if last != NONE {
+                    if let Data::Text(t) = &mut self.nodes.borrow_mut()[last as usize].data {
+                        t.push_tendril(&text);
+                        return;
+                    }
+                }
+                let id = self.push(Data::Text(text));
+                Self::link_last(&mut self.nodes.borrow_mut(), *parent, id);
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        let has_parent = self.nodes.borrow()[*element as usize].parent != NONE;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        match &self.nodes.borrow()[*target as usize].data {
+            Data::Element { template, .. } if *template != NONE => *template,
+            // Only asked about templates; their own node serves if it ever is not one.
+            _ => *target,
+        }
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        match new_node {
+            NodeOrText::AppendNode(id) => {
+                let nodes = &mut *self.nodes.borrow_mut();
+                Self::detach(nodes, id);
+                Self::link_before(nodes, *sibling, id);
+            }
+            NodeOrText::AppendText(text) => {
+                let prev = self.nodes.borrow()[*sibling as usize].prev;
+                if prev != NONE {
+                    if let Data::Text(t) = &mut self.nodes.borrow_mut()[prev as usize].data {
+                        t.push_tendril(&text);
+                        return;
+                    }
+                }
+                let id = self.push(Data::Text(text));
+                Self::link_before(&mut self.nodes.borrow_mut(), *sibling, id);
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, new: Vec<Attribute>) {
+        if let Data::Element { attrs, .. } = &mut self.nodes.borrow_mut()[*target as usize].data {
+            for attr in new {
+                if !attrs.iter().any(|a| a.name == attr.name) {
+                    attrs.push(attr);
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        Self::detach(&mut self.nodes.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        let nodes = &mut *self.nodes.borrow_mut();
+        let mut child = nodes[*node as usize].first_child;
+        while child != NONE {
+            let next = nodes[child as usize].next;
+            Self::detach(nodes, child);
+            Self::link_last(nodes, *new_parent, child);
+            child = next;
+        }
+    }
+}
