@@ -4,7 +4,8 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand};
+use chaff::html::{encoding_for_label, Encoding};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::thread_pool;
@@ -46,6 +47,24 @@ pub(crate) struct PageInput {
     /// With --jsonl: the field holding the page text.
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub(crate) text_field: String,
+    /// With --jsonl: the field holding the page as HTML (read instead of --text-field).
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "jsonl",
+        conflicts_with = "text_field"
+    )]
+    pub(crate) html_field: Option<String>,
+    /// What the input is: `text` (one block per line), `html` (a page's markup: its blocks
+    /// become the lines) or `auto` (HTML when it starts, after white space, a BOM and comments,
+    /// with <!doctype html, <html, <head or <body; text otherwise).
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Auto)]
+    pub(crate) format: Format,
+    /// The input's character set (euc-kr, cp949, shift_jis, windows-1252, ...): for HTML it
+    /// replaces the page's <meta charset> and sniffing; text is decoded from it instead of
+    /// UTF-8. A byte-order mark still wins.
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub(crate) encoding: Option<&'static Encoding>,
     /// With --jsonl: the field the cleaned text is written to.
     #[arg(long, value_name = "NAME", default_value = "clean", requires = "jsonl")]
     pub(crate) clean_field: String,
@@ -63,6 +82,21 @@ pub(crate) struct PageInput {
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+}
+
+/// What an input page is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// HTML when the input starts like an HTML document, text otherwise.
+    Auto,
+    /// One block per line.
+    Text,
+    /// An HTML page.
+    Html,
+}
+
+fn parse_encoding(name: &str) -> Result<&'static Encoding, String> {
+    encoding_for_label(name).map_err(|e| e.to_string())
 }
 
 impl PageInput {

@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use linfa::ParamGuard;
 
 use chaff::clean::kept_lines;
+use chaff::html::{HtmlLine, HtmlPage};
 use chaff::labeled::{self, read_corpus, LabeledPage};
 use chaff::train::crossval::{
     by_layout, check_few_shot, few_shot, leave_one_layout_out, spread_few_shot_layouts, FewShot,
@@ -28,11 +29,14 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
         return for_each_record(&args.input, lines_field, &CleanOptions::new(), &labeler);
     }
     let extension = if args.json { "jsonl" } else { "tsv" };
-    for_each_page(&args.input, Some(extension), |lines, out| {
+    for_each_page(&args.input, Some(extension), |lines, html, out| {
         let (labels, page) = labeler.label_with_language(lines);
-        for (line, label) in lines.iter().zip(&labels) {
+        for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
             if args.json {
                 serde_json::to_writer(&mut *out, &LineReport::new(line, label, &page))?;
+                if let Some(html) = html {
+                    write_structure(out, html, &html.lines[i])?;
+                }
                 out.write_all(b"\n")?;
             } else {
                 labeled::write_line(out, label.class, label.lang.as_str(), line)?;
@@ -57,7 +61,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, None, |lines, out| {
+    for_each_page(&args.input, None, |lines, _, out| {
         let labels = labeler.label(lines);
         for line in kept_lines(lines, &labels, &opts) {
             out.write_all(line.as_bytes())?;
@@ -65,6 +69,22 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
         }
         Ok(())
     })
+}
+
+/// Adds a `structure` member to the JSON object just written for an HTML line: the tag path of
+/// the element holding its text, and the share of its characters that are link text.
+fn write_structure(out: &mut Vec<u8>, html: &HtmlPage, line: &HtmlLine) -> Result<()> {
+    if out.last() == Some(&b'}') {
+        out.pop();
+        out.extend_from_slice(b",\"structure\":");
+        let structure = serde_json::json!({
+            "tag_path": html.tag_path(line.element),
+            "link_share": (line.link_share() * 1000.0).round() / 1000.0,
+        });
+        serde_json::to_writer(&mut *out, &structure)?;
+        out.push(b'}');
+    }
+    Ok(())
 }
 
 pub(crate) fn train(args: TrainArgs) -> Result<()> {

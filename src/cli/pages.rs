@@ -9,10 +9,43 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 
+use chaff::html::{looks_like_html, read_html, HtmlPage};
 use chaff::{input, Class, Labeler};
 
-use super::args::PageInput;
+use super::args::{Format, PageInput};
 use super::stdout;
+
+/// Runs `f` on a page's lines: its blocks when it is HTML (by `--format`, or by its start with
+/// `--format auto`), else its non-blank text lines; `f` also gets the HTML page, if any.
+pub(crate) fn with_lines<R>(
+    bytes: &[u8],
+    name: &str,
+    input: &PageInput,
+    f: impl FnOnce(&[&str], Option<&HtmlPage>) -> Result<R>,
+) -> Result<R> {
+    let html = match input.format {
+        Format::Html => true,
+        Format::Text => false,
+        Format::Auto => looks_like_html(bytes),
+    };
+    if html {
+        let page = read_html(bytes, input.encoding);
+        f(&page.texts(), Some(&page))
+    } else {
+        let text = input::decode_with(bytes, name, input.encoding)?;
+        f(&input::page_lines(&text), None)
+    }
+}
+
+/// Whether a file name says HTML (`.html`, `.htm`, `.xhtml`, any case): `clean --out-dir`
+/// names such a page's output `.txt`.
+fn is_html_name(file: &Path) -> bool {
+    file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["html", "htm", "xhtml"]
+            .iter()
+            .any(|h| e.eq_ignore_ascii_case(h))
+    })
+}
 
 /// Reads one page, refusing folders (with what to do instead) and pages over `max_bytes`
 /// (so `/dev/zero` ends with a message, not with all memory).
@@ -141,14 +174,18 @@ fn output_name(input: &Path) -> Result<OsString> {
 pub(crate) fn for_each_page(
     input: &PageInput,
     out_extension: Option<&str>,
-    render: impl Fn(&[&str], &mut Vec<u8>) -> Result<()> + Sync,
+    render: impl Fn(&[&str], Option<&HtmlPage>, &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
     let files = input.files();
     let mut targets = Vec::new();
     if let Some(dir) = &input.out_dir {
         let mut outputs = OutputFiles::new(dir, &files)?;
         for file in &files {
-            targets.push(outputs.claim_for(file, out_extension)?);
+            let extension = match out_extension {
+                None if is_html_name(file) => Some("txt"),
+                other => other,
+            };
+            targets.push(outputs.claim_for(file, extension)?);
         }
     }
     let mut out = match input.out_dir {
@@ -164,10 +201,12 @@ pub(crate) fn for_each_page(
                 .par_iter()
                 .map(|file| {
                     let bytes = read_input(file, input.max_page_bytes)?;
-                    let page = input::decode(&bytes, &file.display().to_string())?;
-                    let lines = input::page_lines(page);
-                    let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
-                    render(&lines, &mut buf)?;
+                    let name = file.display().to_string();
+                    let buf = with_lines(&bytes, &name, input, |lines, html| {
+                        let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
+                        render(lines, html, &mut buf)?;
+                        Ok(buf)
+                    })?;
                     progress.inc(bytes.len() as u64);
                     Ok(buf)
                 })
@@ -203,17 +242,18 @@ pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()
     }
     for file in &files {
         let bytes = read_input(file, input.max_page_bytes)?;
-        let page = input::decode(&bytes, &file.display().to_string())?;
-        let lines = input::page_lines(page);
-        let labels = labeler.label(&lines);
-        let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
-        for (line, label) in lines.iter().zip(&labels) {
-            if label.class == Class::Body {
-                let out = by_lang.entry(label.lang.as_str()).or_default();
-                out.extend_from_slice(line.as_bytes());
-                out.push(b'\n');
+        let by_lang = with_lines(&bytes, &file.display().to_string(), input, |lines, _| {
+            let labels = labeler.label(lines);
+            let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
+            for (line, label) in lines.iter().zip(&labels) {
+                if label.class == Class::Body {
+                    let out = by_lang.entry(label.lang.as_str()).or_default();
+                    out.extend_from_slice(line.as_bytes());
+                    out.push(b'\n');
+                }
             }
-        }
+            Ok(by_lang)
+        })?;
         for (lang, text) in by_lang {
             let target = outputs.claim(file, language_file_name(file, lang))?;
             fs::write(&target, text)
@@ -223,12 +263,15 @@ pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()
     Ok(())
 }
 
-/// `page.txt` → `page.eng.txt`, keeping names that are not UTF-8 as they are.
+/// `page.txt` → `page.eng.txt` (`page.html` → `page.eng.txt`), keeping names that are not
+/// UTF-8 as they are.
 fn language_file_name(file: &Path, lang: &str) -> OsString {
     let mut name = file.file_stem().unwrap_or_default().to_os_string();
     name.push(".");
     name.push(lang);
-    if let Some(ext) = file.extension() {
+    if is_html_name(file) {
+        name.push(".txt");
+    } else if let Some(ext) = file.extension() {
         name.push(".");
         name.push(ext);
     }

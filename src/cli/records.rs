@@ -70,9 +70,13 @@ pub(crate) fn for_each_record(
     }
     let with_lines = lines_field.is_some();
     let fields = jsonl::Fields {
-        text: input.text_field.clone(),
+        text: input
+            .html_field
+            .clone()
+            .unwrap_or_else(|| input.text_field.clone()),
         clean: input.clean_field.clone(),
         lines: lines_field.unwrap_or("lines").to_string(),
+        html: input.html_field.is_some(),
     };
     if fields.clean == fields.lines && with_lines {
         bail!(
