@@ -93,9 +93,13 @@ pub fn decode_html<'a>(
     if let Some(encoding) = override_encoding {
         return decode_as(bytes, encoding, EncodingSource::Override);
     }
-    if let Some(encoding) = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
+    let declared = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]);
+    if let Some(encoding) = declared.filter(|&e| e == UTF_8 || bytes.is_ascii()) {
         return decode_as(bytes, encoding, EncodingSource::Meta);
     }
+    // Non-ASCII bytes that are valid UTF-8 are UTF-8 whatever the page declares: crawlers
+    // store pages re-encoded to UTF-8 with their old <meta charset>, and legacy encodings'
+    // text is practically never valid UTF-8.
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Decoded {
             text: Cow::Borrowed(text),
@@ -104,7 +108,10 @@ pub fn decode_html<'a>(
             had_errors: false,
         };
     }
-    decode_as(bytes, sniff(bytes), EncodingSource::Sniffed)
+    match declared {
+        Some(encoding) => decode_as(bytes, encoding, EncodingSource::Meta),
+        None => decode_as(bytes, sniff(bytes), EncodingSource::Sniffed),
+    }
 }
 
 /// Decodes text input with an override: a byte-order mark still wins, then `encoding`.
@@ -417,6 +424,17 @@ mod tests {
         let decoded = decode_html(&bom, Some(EUC_KR));
         assert_eq!(decoded.source, EncodingSource::Bom);
         assert_eq!(decoded.text, format!("<p>{KOREAN}"));
+    }
+
+    #[test]
+    fn valid_utf8_beats_a_stale_declaration() {
+        let page = format!("<meta charset=gb2312><p>{KOREAN}</p>");
+        let decoded = decode_html(page.as_bytes(), None);
+        assert_eq!(decoded.source, EncodingSource::Utf8);
+        assert!(decoded.text.contains(KOREAN));
+        // ASCII pages follow their declaration.
+        let decoded = decode_html(b"<meta charset=gb2312><p>x</p>", None);
+        assert_eq!(decoded.source, EncodingSource::Meta);
     }
 
     #[test]
