@@ -264,3 +264,35 @@ fn clean_out_dir_names_html_pages_txt() {
     let labeled = fs::read_to_string(dir.path().join("news.tsv")).unwrap();
     assert_eq!(texts(&labeled), NEWS_LINES);
 }
+
+#[test]
+fn bad_html_gives_a_result_not_a_crash() {
+    // 10,000 nested divs: no stack overflow.
+    let deep = format!(
+        "<html><body>{}deep{}",
+        "<div>".repeat(10_000),
+        "</div>".repeat(10_000)
+    );
+    let out = stdout_of(chaff().arg("label").write_stdin(deep));
+    assert_eq!(texts(&out), ["deep"]);
+    // A page cut off in the middle of a tag, and one cut off in a comment.
+    let page = fs::read_to_string(data("html/news.html")).unwrap();
+    let cut = &page[..page.find("<li><a href=\"/a2\"").unwrap() + 8];
+    let out = stdout_of(chaff().arg("label").write_stdin(cut));
+    assert_eq!(texts(&out), NEWS_LINES[..13]);
+    let out = stdout_of(
+        chaff()
+            .arg("label")
+            .write_stdin("<html><body><p>Kept<!-- cut"),
+    );
+    assert_eq!(texts(&out), ["Kept"]);
+    // Binary junk read as HTML: some lines of replacement characters, or none; never a panic.
+    let junk: Vec<u8> = (0..20_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    chaff()
+        .args(["label", "--format", "html"])
+        .write_stdin(junk)
+        .assert()
+        .success();
+}
