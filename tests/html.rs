@@ -241,6 +241,14 @@ fn jsonl_records_with_an_html_field() {
         .args(["clean", "--html-field", "html"])
         .write_stdin("x")
         .fails_saying("--jsonl");
+    // JSONL is UTF-8 JSON: --encoding and --format do not apply, and say so.
+    for flag in [["--encoding", "euc-kr"], ["--format", "html"]] {
+        chaff()
+            .args(["clean", "--jsonl"])
+            .args(flag)
+            .write_stdin("{}")
+            .fails_saying("cannot be used with");
+    }
 }
 
 #[test]

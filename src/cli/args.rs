@@ -58,12 +58,13 @@ pub(crate) struct PageInput {
     /// What the input is: `text` (one block per line), `html` (a page's markup: its blocks
     /// become the lines) or `auto` (HTML when it starts, after white space, a BOM and comments,
     /// with <!doctype html, <html, <head or <body; text otherwise).
-    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Auto)]
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = Format::Auto, conflicts_with = "jsonl")]
     pub(crate) format: Format,
     /// The input's character set (euc-kr, cp949, shift_jis, windows-1252, ...): for HTML it
     /// replaces the page's <meta charset> and sniffing; text is decoded from it instead of
-    /// UTF-8. A byte-order mark still wins.
-    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    /// UTF-8. A byte-order mark still wins. (JSONL records are JSON, so UTF-8: with --jsonl,
+    /// use --html-field for HTML pages.)
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding, conflicts_with = "jsonl")]
     pub(crate) encoding: Option<&'static Encoding>,
     /// With --jsonl: the field the cleaned text is written to.
     #[arg(long, value_name = "NAME", default_value = "clean", requires = "jsonl")]
