@@ -304,3 +304,37 @@ fn bad_html_gives_a_result_not_a_crash() {
         .assert()
         .success();
 }
+
+#[test]
+fn eval_scores_labeled_pages_on_their_html() {
+    let dir = TempDir::new().unwrap();
+    chaff()
+        .args(["label", "--out-dir"])
+        .arg(dir.path())
+        .arg(data("html/news.html"))
+        .assert()
+        .success();
+    fs::copy(data("html/news.html"), dir.path().join("news.html")).unwrap();
+    // Its own labels, re-extracted and aligned: every line agrees.
+    let out = stdout_of(chaff().args(["eval", "--format", "html"]).arg(dir.path()));
+    assert!(
+        out.contains("pages 1  lines 15  extra body lines 0  dropped 0"),
+        "{out}"
+    );
+    assert!(out.contains("exact-clean pages 1.000"), "{out}");
+    // Gold lines split differently (two lines joined) still align.
+    let tsv = dir.path().join("news.tsv");
+    let labeled = fs::read_to_string(&tsv).unwrap();
+    let joined = labeled.replacen("\nchrome\teng\tPolitics", " Politics", 1);
+    assert_ne!(joined, labeled);
+    fs::write(&tsv, joined).unwrap();
+    let out = stdout_of(chaff().args(["eval", "--format", "html"]).arg(dir.path()));
+    assert!(
+        out.contains("lines 14  extra body lines 0  dropped 0"),
+        "{out}"
+    );
+    chaff()
+        .args(["eval", "--format", "html"])
+        .arg(data("seed.tsv"))
+        .fails_saying("with their HTML page");
+}

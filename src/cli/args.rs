@@ -199,6 +199,11 @@ pub(crate) struct EvalArgs {
     /// Print the figures as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    /// `html`: score each NAME.tsv on the page NAME.html beside it: chaff extracts and labels
+    /// the whole page, and the labeled lines (which may come from another extractor, or cover
+    /// a window of the page) are aligned to chaff's by their words (see docs/html.md).
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "html"], conflicts_with_all = ["cv", "few_shot", "pages"])]
+    pub(crate) format: String,
     /// Also print one line per page.
     #[arg(long)]
     pub(crate) pages: bool,

@@ -18,6 +18,7 @@ use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
 use chaff::{Class, CleanOptions, LineReport, Model};
 
 use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
+use super::html_eval::eval_html;
 use super::pages::{for_each_page, split_languages};
 use super::records::for_each_record;
 use super::{load_labeler, note, stdout};
@@ -131,6 +132,10 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
 }
 
 pub(crate) fn eval(args: EvalArgs) -> Result<()> {
+    if args.format == "html" {
+        let labeler = load_labeler(&args.model)?;
+        return eval_html(&labeler, &args.corpus, args.json);
+    }
     let pages = read_corpus(&args.corpus)?;
     if pages.is_empty() {
         bail!("no labeled pages (*.tsv) found");

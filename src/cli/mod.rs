@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod html_eval;
 mod pages;
 mod records;
 
