@@ -19,6 +19,9 @@ use chaff::Labeler;
 use chaff::PageLanguage;
 use proptest::prelude::*;
 
+mod common;
+use common::expected_lines;
+
 /// Every code point `char::is_whitespace` accepts.
 const WHITESPACE: &[char] = &[
     '\u{0009}', '\u{000A}', '\u{000B}', '\u{000C}', '\u{000D}', '\u{0020}', '\u{0085}', '\u{00A0}',
@@ -142,26 +145,6 @@ fn seed_page_mutated() -> impl Strategy<Value = String> {
 
 fn any_page() -> impl Strategy<Value = String> {
     prop_oneof![page(), page_of_odd_line_ends(), seed_page_mutated()]
-}
-
-/// The lines chaff labels, computed independently of the library: lines split at `\n` or
-/// `\r\n`, without the ones that are empty or only white space.
-fn expected_lines(text: &str) -> Vec<&str> {
-    let pieces: Vec<&str> = text.split('\n').collect();
-    let last = pieces.len() - 1;
-    pieces
-        .into_iter()
-        .enumerate()
-        // A `\r` ends a line only before `\n`; the last piece has no `\n` after it.
-        .map(|(i, l)| {
-            if i < last {
-                l.strip_suffix('\r').unwrap_or(l)
-            } else {
-                l
-            }
-        })
-        .filter(|l| !l.chars().all(char::is_whitespace))
-        .collect()
 }
 
 fn labeler() -> &'static Labeler {

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 
+mod common;
+use common::expected_lines;
+
 /// Every code point `char::is_whitespace` accepts except `\n` (and the ASCII space itself).
 const SPACES: &[char] = &[
     '\u{0009}', '\u{000B}', '\u{000C}', '\u{000D}', '\u{0085}', '\u{00A0}', '\u{1680}', '\u{2000}',
@@ -17,25 +20,6 @@ const SPACES: &[char] = &[
 fn seed() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed.txt");
     std::fs::read_to_string(path).unwrap()
-}
-
-/// The lines chaff labels: split at `\n` or `\r\n` (a `\r` ends a line only before `\n`),
-/// without the blank ones.
-fn expected_lines(text: &str) -> Vec<&str> {
-    let pieces: Vec<&str> = text.split('\n').collect();
-    let last = pieces.len() - 1;
-    pieces
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| {
-            if i < last {
-                l.strip_suffix('\r').unwrap_or(l)
-            } else {
-                l
-            }
-        })
-        .filter(|l| !l.chars().all(char::is_whitespace))
-        .collect()
 }
 
 /// Runs `chaff ARGS` on `input` from standard input, with a timeout; the output or what went

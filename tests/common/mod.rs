@@ -36,3 +36,22 @@ pub fn stdout_of(cmd: &mut Command) -> String {
     let out = cmd.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
 }
+
+/// The lines chaff labels in a text page: split at `\n` or `\r\n` (a `\r` ends a line only
+/// before `\n`), without the blank ones. Written apart from chaff's own splitting, to check it.
+pub fn expected_lines(text: &str) -> Vec<&str> {
+    let pieces: Vec<&str> = text.split('\n').collect();
+    let last = pieces.len() - 1;
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if i < last {
+                l.strip_suffix('\r').unwrap_or(l)
+            } else {
+                l
+            }
+        })
+        .filter(|l| !l.chars().all(char::is_whitespace))
+        .collect()
+}
