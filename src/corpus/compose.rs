@@ -94,62 +94,44 @@ impl<'de> Deserialize<'de> for LayoutString {
     }
 }
 
-/// Placeholders whose values bring letters (and their own language) into a line.
-const LETTER_PLACEHOLDERS: [&str; 15] = [
-    "{headline}",
-    "{teaser}",
-    "{author}",
-    "{publisher}",
-    "{reporter}",
-    "{REPORTER}",
-    "{reporter_en}",
-    "{REPORTER_EN}",
-    "{section}",
-    "{month}",
-    "{mon}",
-    "{weekday}",
-    "{ampm}",
-    "{ampm_kor}",
-    "{weekday_kor}",
-];
-
-/// Every placeholder [`PageComposer::fill`] knows.
-const PLACEHOLDERS: [&str; 29] = [
-    "{headline}",
-    "{teaser}",
-    "{author}",
-    "{publisher}",
-    "{reporter}",
-    "{REPORTER}",
-    "{reporter_en}",
-    "{REPORTER_EN}",
-    "{email}",
-    "{section}",
-    "{yyyy}",
-    "{yy}",
-    "{mm}",
-    "{m}",
-    "{dd}",
-    "{d}",
-    "{HH}",
-    "{h12}",
-    "{MM}",
-    "{SS}",
-    "{ampm}",
-    "{ampm_kor}",
-    "{month}",
-    "{mon}",
-    "{weekday}",
-    "{weekday_kor}",
-    "{n}",
-    "{rank}",
-    "{nothing}",
+/// Every placeholder [`PageComposer::fill`] knows, and whether its value brings letters (and
+/// their own language) into a line.
+const PLACEHOLDERS: [(&str, bool); 29] = [
+    ("{headline}", true),
+    ("{teaser}", true),
+    ("{author}", true),
+    ("{publisher}", true),
+    ("{reporter}", true),
+    ("{REPORTER}", true),
+    ("{reporter_en}", true),
+    ("{REPORTER_EN}", true),
+    ("{email}", false),
+    ("{section}", true),
+    ("{yyyy}", false),
+    ("{yy}", false),
+    ("{mm}", false),
+    ("{m}", false),
+    ("{dd}", false),
+    ("{d}", false),
+    ("{HH}", false),
+    ("{h12}", false),
+    ("{MM}", false),
+    ("{SS}", false),
+    ("{ampm}", true),
+    ("{ampm_kor}", true),
+    ("{month}", true),
+    ("{mon}", true),
+    ("{weekday}", true),
+    ("{weekday_kor}", true),
+    ("{n}", false),
+    ("{rank}", false),
+    ("{nothing}", false),
 ];
 
 /// A template's own text: its placeholders taken out.
 fn literal(template: &str) -> String {
     let mut s = template.to_string();
-    for p in PLACEHOLDERS {
+    for (p, _) in PLACEHOLDERS {
         s = s.replace(p, " ");
     }
     s
@@ -569,7 +551,9 @@ fn resolve_language(
     }
     let own = literal(&s.text);
     let has_letters = letters(&own).next().is_some();
-    let brings_letters = LETTER_PLACEHOLDERS.iter().any(|p| s.text.contains(p));
+    let brings_letters = PLACEHOLDERS
+        .iter()
+        .any(|&(p, letters)| letters && s.text.contains(p));
     let fix = format!("write {{ text = {:?}, lang = \"...\" }}", s.text);
     let lang = match (&s.lang, default) {
         (Some(lang), _) => lang.clone(),
