@@ -34,9 +34,13 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
         let (labels, page) = labeler.label_with_language(lines);
         for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
             if args.json {
-                serde_json::to_writer(&mut *out, &LineReport::new(line, label, &page))?;
-                if let Some(html) = html {
-                    write_structure(out, html, &html.lines[i])?;
+                let report = LineReport::new(line, label, &page);
+                match html {
+                    Some(html) => serde_json::to_writer(
+                        &mut *out,
+                        &HtmlLineReport::new(report, html, &html.lines[i]),
+                    )?,
+                    None => serde_json::to_writer(&mut *out, &report)?,
                 }
                 out.write_all(b"\n")?;
             } else {
@@ -72,20 +76,33 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     })
 }
 
-/// Adds a `structure` member to the JSON object just written for an HTML line: the tag path of
-/// the element holding its text, and the share of its characters that are link text.
-fn write_structure(out: &mut Vec<u8>, html: &HtmlPage, line: &HtmlLine) -> Result<()> {
-    if out.last() == Some(&b'}') {
-        out.pop();
-        out.extend_from_slice(b",\"structure\":");
-        let structure = serde_json::json!({
-            "tag_path": html.tag_path(line.element),
-            "link_share": (line.link_share() * 1000.0).round() / 1000.0,
-        });
-        serde_json::to_writer(&mut *out, &structure)?;
-        out.push(b'}');
+/// A labeled line of an HTML page, as `label --json` prints it: the line's report and where
+/// the line stands in the document.
+#[derive(serde::Serialize)]
+struct HtmlLineReport<'a> {
+    #[serde(flatten)]
+    line: LineReport<'a>,
+    structure: Structure,
+}
+
+/// Why a line of an HTML page looks the way it does: its element's tag path and how much of
+/// its text is link text.
+#[derive(serde::Serialize)]
+struct Structure {
+    tag_path: String,
+    link_share: f64,
+}
+
+impl<'a> HtmlLineReport<'a> {
+    fn new(line: LineReport<'a>, html: &HtmlPage, html_line: &HtmlLine) -> HtmlLineReport<'a> {
+        HtmlLineReport {
+            line,
+            structure: Structure {
+                tag_path: html.tag_path(html_line.element),
+                link_share: (f64::from(html_line.link_share()) * 1000.0).round() / 1000.0,
+            },
+        }
     }
-    Ok(())
 }
 
 pub(crate) fn train(args: TrainArgs) -> Result<()> {
