@@ -196,7 +196,9 @@ pub struct Scores {
 }
 
 impl Scores {
-    fn new(tp: u64, predicted: u64, gold: u64) -> Scores {
+    /// The scores of `tp` right lines among `predicted` lines given the class and `gold` lines
+    /// that have it.
+    pub fn new(tp: u64, predicted: u64, gold: u64) -> Scores {
         let precision = ratio(tp, predicted);
         let recall = ratio(tp, gold);
         let f1 = if precision + recall == 0.0 {

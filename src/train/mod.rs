@@ -1,6 +1,7 @@
 //! Training: hyper-parameters checked in a `Params` type, then a linfa multinomial logistic
 //! regression over the line features, and class transitions counted from the gold sequences.
 
+pub mod align;
 pub mod crossval;
 pub mod eval;
 
