@@ -271,6 +271,20 @@ fn clean_out_dir_names_html_pages_txt() {
         .success();
     let labeled = fs::read_to_string(dir.path().join("news.tsv")).unwrap();
     assert_eq!(texts(&labeled), NEWS_LINES);
+    // Labeled where the page already is: the page stays as it was, its labels beside it.
+    let page = dir.path().join("page.html");
+    fs::copy(data("html/news.html"), &page).unwrap();
+    chaff()
+        .args(["label", "--out-dir"])
+        .arg(dir.path())
+        .arg(&page)
+        .assert()
+        .success();
+    assert!(dir.path().join("page.tsv").is_file());
+    assert_eq!(
+        fs::read(&page).unwrap(),
+        fs::read(data("html/news.html")).unwrap()
+    );
 }
 
 #[test]
@@ -314,7 +328,11 @@ fn eval_scores_labeled_pages_on_their_html() {
         .arg(data("html/news.html"))
         .assert()
         .success();
-    fs::copy(data("html/news.html"), dir.path().join("news.html")).unwrap();
+    // `label --out-dir` leaves the page beside its labels, ready to correct and score.
+    assert_eq!(
+        fs::read(dir.path().join("news.html")).unwrap(),
+        fs::read(data("html/news.html")).unwrap()
+    );
     // Its own labels, re-extracted and aligned: every line agrees.
     let out = stdout_of(chaff().args(["eval", "--format", "html"]).arg(dir.path()));
     assert!(

@@ -19,7 +19,7 @@ use chaff::{Class, CleanOptions, LineReport, Model};
 
 use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
 use super::html_eval::eval_html;
-use super::pages::{for_each_page, split_languages};
+use super::pages::{for_each_page, split_languages, Beside};
 use super::records::for_each_record;
 use super::{load_labeler, note, stdout};
 
@@ -30,7 +30,12 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
         return for_each_record(&args.input, lines_field, &CleanOptions::new(), &labeler);
     }
     let extension = if args.json { "jsonl" } else { "tsv" };
-    for_each_page(&args.input, Some(extension), |lines, html, out| {
+    let beside = if args.json {
+        Beside::Nothing
+    } else {
+        Beside::HtmlPage
+    };
+    for_each_page(&args.input, Some(extension), beside, |lines, html, out| {
         let (labels, page) = labeler.label_with_language(lines);
         for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
             if args.json {
@@ -66,7 +71,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, None, |lines, _, out| {
+    for_each_page(&args.input, None, Beside::Nothing, |lines, _, out| {
         let labels = labeler.label(lines);
         for line in kept_lines(lines, &labels, &opts) {
             out.write_all(line.as_bytes())?;

@@ -144,6 +144,16 @@ impl OutputFiles {
         Ok(target)
     }
 
+    /// Reserves `input`'s own name in the output folder for a copy of it, unless the output
+    /// folder already holds `input` itself (then no copy is needed: `None`).
+    fn claim_copy(&mut self, input: &Path) -> Result<Option<PathBuf>> {
+        let target = self.dir.join(output_name(input)?);
+        if fs::canonicalize(input).is_ok_and(|own| own == target) {
+            return Ok(None);
+        }
+        self.claim(input, output_name(input)?).map(Some)
+    }
+
     /// Reserves the output file of `input` under its own name, with `extension` when given.
     fn claim_for(&mut self, input: &Path, extension: Option<&str>) -> Result<PathBuf> {
         let name = output_name(input)?;
@@ -169,15 +179,31 @@ fn output_name(input: &Path) -> Result<OsString> {
     }
 }
 
+/// What `--out-dir` holds for each input page besides its output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Beside {
+    /// Only the output.
+    Nothing,
+    /// An HTML page's own bytes too, under its own name: `label` then leaves `NAME.html` and
+    /// `NAME.tsv` side by side, a labeled HTML page ready to correct and to score with
+    /// `eval --format html`.
+    HtmlPage,
+}
+
+/// A page's output, and its own bytes when they are to be copied beside it.
+type Rendered = (Vec<u8>, Option<Vec<u8>>);
+
 /// Runs `render` on every input page (a file, or standard input), in parallel batches, and
 /// writes each page's output in argument order to standard output or to `--out-dir`.
 pub(crate) fn for_each_page(
     input: &PageInput,
     out_extension: Option<&str>,
+    beside: Beside,
     render: impl Fn(&[&str], Option<&HtmlPage>, &mut Vec<u8>) -> Result<()> + Sync,
 ) -> Result<()> {
     let files = input.files();
     let mut targets = Vec::new();
+    let mut copies = Vec::new();
     if let Some(dir) = &input.out_dir {
         let mut outputs = OutputFiles::new(dir, &files)?;
         for file in &files {
@@ -186,6 +212,11 @@ pub(crate) fn for_each_page(
                 other => other,
             };
             targets.push(outputs.claim_for(file, extension)?);
+            let html_input = is_html_name(file) || input.format == Format::Html;
+            copies.push(match beside {
+                Beside::HtmlPage if html_input => outputs.claim_copy(file)?,
+                _ => None,
+            });
         }
     }
     let mut out = match input.out_dir {
@@ -196,29 +227,35 @@ pub(crate) fn for_each_page(
     let progress = input.progress(None);
     let mut done = 0;
     for batch in batches(&files) {
-        let outputs: Vec<Result<Vec<u8>>> = pool.install(|| {
+        let outputs: Vec<Result<Rendered>> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|file| {
+                .enumerate()
+                .map(|(k, file)| {
                     let bytes = read_input(file, input.max_page_bytes)?;
                     let name = file.display().to_string();
-                    let buf = with_lines(&bytes, &name, input, |lines, html| {
+                    let (buf, was_html) = with_lines(&bytes, &name, input, |lines, html| {
                         let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
                         render(lines, html, &mut buf)?;
-                        Ok(buf)
+                        Ok((buf, html.is_some()))
                     })?;
                     progress.inc(bytes.len() as u64);
-                    Ok(buf)
+                    let copy = copies.get(done + k).is_some_and(Option::is_some) && was_html;
+                    Ok((buf, copy.then_some(bytes)))
                 })
                 .collect()
         });
         for output in outputs {
-            let output = output?;
+            let (output, page) = output?;
             match &mut out {
                 None => {
                     let target = &targets[done];
                     fs::write(target, &output)
                         .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                    if let (Some(page), Some(Some(copy))) = (page, copies.get(done)) {
+                        fs::write(copy, page)
+                            .map_err(|e| chaff::Error::io(copy.display().to_string(), e))?;
+                    }
                 }
                 Some(out) => out.write_all(&output)?,
             }
