@@ -56,23 +56,15 @@ pub fn kept_lines<'a, S: AsRef<str>>(
 mod tests {
     use super::*;
 
-    fn label(class: Class, lang: &'static str) -> LineLabel {
-        LineLabel {
-            class,
-            lang: crate::language::Lang::from_code(lang),
-            probs: [0.2; 5],
-        }
-    }
-
     #[test]
     fn keeps_body_in_order_and_filters_language() {
         let lines = ["Title", "메뉴", "Para one.", "한국어 문단입니다.", "© X"];
         let labels = [
-            label(Class::Body, "eng"),
-            label(Class::Chrome, "kor"),
-            label(Class::Body, "eng"),
-            label(Class::Body, "kor"),
-            label(Class::Copyright, "und"),
+            LineLabel::uniform(Class::Body, "eng"),
+            LineLabel::uniform(Class::Chrome, "kor"),
+            LineLabel::uniform(Class::Body, "eng"),
+            LineLabel::uniform(Class::Body, "kor"),
+            LineLabel::uniform(Class::Copyright, "und"),
         ];
         assert_eq!(
             kept_lines(&lines, &labels, &CleanOptions::new()),

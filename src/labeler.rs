@@ -18,6 +18,18 @@ pub struct LineLabel {
     pub probs: [f32; Class::COUNT],
 }
 
+#[cfg(test)]
+impl LineLabel {
+    /// A label of `class` and `lang` with equal probabilities, for tests of what reads labels.
+    pub(crate) fn uniform(class: Class, lang: &'static str) -> LineLabel {
+        LineLabel {
+            class,
+            lang: Lang::from_code(lang),
+            probs: [1.0 / Class::COUNT as f32; Class::COUNT],
+        }
+    }
+}
+
 /// One labeled line as chaff writes it in JSON, the same in `label --json` and in the `lines` of
 /// `label --jsonl`:
 /// `{"class":"byline","lang":"eng","probs":{"body":0.01,...},"segments":[...],"text":"..."}`.

@@ -357,14 +357,6 @@ mod tests {
     use crate::corpus::labeled::parse_page;
     use std::path::Path;
 
-    fn label(class: Class, lang: &'static str) -> LineLabel {
-        LineLabel {
-            class,
-            lang: crate::language::Lang::from_code(lang),
-            probs: [0.2; K],
-        }
-    }
-
     #[test]
     fn figures_from_a_known_confusion() {
         let gold = parse_page(
@@ -373,10 +365,10 @@ mod tests {
         )
         .unwrap();
         let pred = [
-            label(Class::Body, "eng"),
-            label(Class::Chrome, "eng"),
-            label(Class::Chrome, "kor"),
-            label(Class::Related, "und"),
+            LineLabel::uniform(Class::Body, "eng"),
+            LineLabel::uniform(Class::Chrome, "eng"),
+            LineLabel::uniform(Class::Chrome, "kor"),
+            LineLabel::uniform(Class::Related, "und"),
         ];
         let mut e = Evaluation::default();
         e.add(&gold, &pred);
