@@ -2,8 +2,12 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use std::ops::Range;
+
 use crate::class::Class;
-use crate::features;
+use crate::features::{self, PageFeatures, StructureRows};
+#[cfg(feature = "html")]
+use crate::html::HtmlPage;
 use crate::language::{Lang, LetterCounts, PageLanguage, Segment};
 use crate::model::Model;
 
@@ -126,6 +130,45 @@ impl Labeler {
         &self,
         lines: &[S],
     ) -> (Vec<LineLabel>, PageLanguage) {
+        self.label_lines(lines, |_, _| None)
+    }
+
+    /// Labels every line of a page read from HTML ([`HtmlPage::lines`], in order), reading its
+    /// structure as well when the model has HTML stages; returns the page's language estimate
+    /// too.
+    ///
+    /// ```
+    /// use chaff::{html::read_html, Class, Labeler};
+    /// let page = read_html(b"<!doctype html><nav><a href=/>Home</a></nav><p>Copyright \xc2\xa9 The Example Times.</p>", None);
+    /// let (labels, _) = Labeler::builtin().label_html(&page);
+    /// assert_eq!(labels.len(), page.lines.len());
+    /// ```
+    #[cfg(feature = "html")]
+    pub fn label_html(&self, html: &HtmlPage) -> (Vec<LineLabel>, PageLanguage) {
+        let lines = html.texts();
+        if !self.model.reads_structure() {
+            return self.label_lines(&lines, |_, _| None);
+        }
+        // A page of more lines than a window gets its structure from the whole page at once.
+        let whole = (lines.len() > WINDOW_LINES).then(|| {
+            let prose: Vec<bool> = lines.iter().map(|l| features::is_prose(l)).collect();
+            features::structure_rows(html, &prose)
+        });
+        self.label_lines(&lines, |window, feats| {
+            Some(match &whole {
+                Some(rows) => rows.window(window),
+                None => features::structure_rows(html, &features::prose_flags(feats)),
+            })
+        })
+    }
+
+    /// Labels lines in windows of [`WINDOW_LINES`]; `structure` gives a window's structure
+    /// features (from its range and text features), if the page has any.
+    fn label_lines<S: AsRef<str>>(
+        &self,
+        lines: &[S],
+        structure: impl Fn(Range<usize>, &PageFeatures) -> Option<StructureRows>,
+    ) -> (Vec<LineLabel>, PageLanguage) {
         let (page, counts) = PageLanguage::analyze(lines);
         let langs = line_languages(&page, lines, &counts);
         let mut labels = Vec::with_capacity(lines.len());
@@ -134,14 +177,16 @@ impl Labeler {
         // a few thousand lines at most and are scored whole.
         for start in (0..lines.len()).step_by(WINDOW_LINES) {
             let window = start..lines.len().min(start + WINDOW_LINES);
-            let feats = features::extract_with_counts(
+            let mut feats = features::extract_with_counts(
                 &lines[window.clone()],
                 &page,
                 &langs[window.clone()],
                 &counts[window.clone()],
             );
-            let log_probs = self.model.log_probs(&feats);
-            let classes = self.model.transitions.viterbi(&log_probs);
+            feats.structure = structure(window.clone(), &feats);
+            let stages = self.model.stages_for(&feats);
+            let log_probs = stages.log_probs(&feats);
+            let classes = stages.transitions.viterbi(&log_probs);
             labels.extend(classes.into_iter().zip(&langs[window]).zip(&log_probs).map(
                 |((class, &lang), lp)| LineLabel {
                     class,
@@ -177,6 +222,16 @@ pub fn analyze_page<S: AsRef<str>>(
     let (page, counts) = PageLanguage::analyze(lines);
     let langs = line_languages(&page, lines, &counts);
     let feats = features::extract_with_counts(lines, &page, &langs, &counts);
+    (page, langs, feats)
+}
+
+/// [`analyze_page`] for a page read from HTML: its features include its structure's.
+#[cfg(feature = "html")]
+pub fn analyze_html_page(
+    html: &HtmlPage,
+) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
+    let (page, langs, mut feats) = analyze_page(&html.texts());
+    feats.structure = Some(features::structure_rows(html, &features::prose_flags(&feats)));
     (page, langs, feats)
 }
 

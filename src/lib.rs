@@ -100,6 +100,6 @@ pub mod stages {
 
     /// Viterbi decoding of the scores.
     pub fn decode(model: &Model, scores: &[[f32; Class::COUNT]]) -> Vec<Class> {
-        model.transitions.viterbi(scores)
+        model.text.transitions.viterbi(scores)
     }
 }

@@ -15,7 +15,7 @@ use chaff::train::crossval::{
 };
 use chaff::train::eval::{evaluate, Evaluation};
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
-use chaff::{Class, CleanOptions, LineReport, Model};
+use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model};
 
 use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
 use super::html_eval::eval_html;
@@ -36,7 +36,10 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
         Beside::HtmlPage
     };
     for_each_page(&args.input, Some(extension), beside, |lines, html, out| {
-        let (labels, page) = labeler.label_with_language(lines);
+        let (labels, page) = match html {
+            Some(html) => labeler.label_html(html),
+            None => labeler.label_with_language(lines),
+        };
         for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
             if args.json {
                 let report = LineReport::new(line, label, &page);
@@ -56,6 +59,14 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
     })
 }
 
+/// The labels of a page's lines, read with its structure when it came from HTML.
+pub(crate) fn label_page(labeler: &Labeler, lines: &[&str], html: Option<&HtmlPage>) -> Vec<LineLabel> {
+    match html {
+        Some(html) => labeler.label_html(html).0,
+        None => labeler.label(lines),
+    }
+}
+
 pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     let labeler = load_labeler(&args.input.model)?;
     let mut opts = CleanOptions::new();
@@ -71,8 +82,8 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, None, Beside::Nothing, |lines, _, out| {
-        let labels = labeler.label(lines);
+    for_each_page(&args.input, None, Beside::Nothing, |lines, html, out| {
+        let labels = label_page(&labeler, lines, html);
         for line in kept_lines(lines, &labels, &opts) {
             out.write_all(line.as_bytes())?;
             out.write_all(b"\n")?;

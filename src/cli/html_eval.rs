@@ -42,7 +42,7 @@ pub(crate) fn eval_html(labeler: &Labeler, corpus: &[PathBuf], json: bool) -> Re
             .collect();
         let html = read_html(&bytes, None);
         let texts = html.texts();
-        let labels = labeler.label(&texts);
+        let (labels, _) = labeler.label_html(&html);
         let pred: Vec<(Class, &str)> = labels.iter().map(|l| l.class).zip(texts).collect();
         let (pairs, extra) = score_page(&gold, &pred);
         extra_total += extra;

@@ -279,8 +279,8 @@ pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()
     }
     for file in &files {
         let bytes = read_input(file, input.max_page_bytes)?;
-        let by_lang = with_lines(&bytes, &file.display().to_string(), input, |lines, _| {
-            let labels = labeler.label(lines);
+        let by_lang = with_lines(&bytes, &file.display().to_string(), input, |lines, html| {
+            let labels = super::commands::label_page(labeler, lines, html);
             let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
             for (line, label) in lines.iter().zip(&labels) {
                 if label.class == Class::Body {

@@ -33,6 +33,9 @@ pub struct LabeledPage {
     pub layout: String,
     /// The page's labeled lines, in order.
     pub lines: Vec<LabeledLine>,
+    /// The page's HTML, when a file of the same name ending in `.html` stands beside the
+    /// `.tsv` (a labeled HTML page: its lines are the ones chaff extracts from it).
+    pub html: Option<PathBuf>,
 }
 
 impl LabeledPage {
@@ -91,6 +94,7 @@ pub fn parse_page(text: &str, path: &Path) -> Result<LabeledPage> {
         path: path.to_path_buf(),
         layout: layout_of(path),
         lines,
+        html: None,
     })
 }
 
@@ -98,7 +102,10 @@ pub fn parse_page(text: &str, path: &Path) -> Result<LabeledPage> {
 pub fn read_page(path: &Path) -> Result<LabeledPage> {
     let bytes = fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
     let text = input::decode(&bytes, &path.display().to_string())?;
-    parse_page(text, path)
+    let mut page = parse_page(text, path)?;
+    let html = path.with_extension("html");
+    page.html = html.is_file().then_some(html);
+    Ok(page)
 }
 
 /// Reads a labeled corpus: each argument is a `.tsv` file or a folder searched recursively for

@@ -27,6 +27,7 @@ mod lexicon;
 mod line;
 mod page;
 mod registry;
+mod structure;
 mod words;
 
 use crate::language::{LetterCounts, PageLanguage};
@@ -37,11 +38,15 @@ use self::words::Scratch;
 #[cfg(test)]
 pub use self::line::line_features;
 pub use self::line::line_features_with_counts;
+#[cfg(feature = "html")]
+pub use self::structure::structure_rows;
+pub use self::structure::{StructureRows, GROUP_CONTEXT_DIM, STRUCTURE_DENSE, STRUCTURE_DIM};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 10;
+pub const FEATURE_VERSION: u32 = 11;
 
-/// Digest of the seed page's features under [`FEATURE_VERSION`] 10 (see the test
+/// Digest of the seed page's features under [`FEATURE_VERSION`] 11 (text features unchanged
+/// since 10) (see the test
 /// `seed_page_features_are_pinned`): a change here means the layout or a value changed.
 #[cfg(test)]
 const SEED_PAGE_DIGEST: u64 = 0x70cf_a87c_97dc_c4dc;
@@ -305,6 +310,8 @@ pub struct PageFeatures {
     pub hashed: Vec<(u32, f32)>,
     /// Where each line's hashed features are.
     pub hashed_ranges: Vec<(u32, u32)>,
+    /// The lines' structure features, for a page read from HTML.
+    pub structure: Option<StructureRows>,
 }
 
 impl PageFeatures {
@@ -329,14 +336,40 @@ impl PageFeatures {
         &self.hashed[a as usize..b as usize]
     }
 
-    /// Writes line `i`'s full feature vector into `out` (length [`DIM`]).
+    /// Number of features a line scorer reads on this page: [`DIM`], plus [`STRUCTURE_DIM`]
+    /// with structure features.
+    pub fn dim(&self) -> usize {
+        DIM + self.structure.as_ref().map_or(0, |_| STRUCTURE_DIM)
+    }
+
+    /// Writes line `i`'s full feature vector into `out` (length [`PageFeatures::dim`]).
     pub fn write_dense_row(&self, i: usize, out: &mut [f32]) {
         out[..DENSE_DIM].copy_from_slice(self.dense_row(i));
         out[DENSE_DIM..].iter_mut().for_each(|v| *v = 0.0);
         for &(bucket, value) in self.hashed_row(i) {
             out[DENSE_DIM + bucket as usize] += value;
         }
+        if let Some(structure) = &self.structure {
+            let out = &mut out[DIM..];
+            out[..STRUCTURE_DENSE].copy_from_slice(structure.dense_row(i));
+            for &(bucket, value) in structure.hashed_row(i) {
+                out[STRUCTURE_DENSE + bucket as usize] += value;
+            }
+        }
     }
+}
+
+/// Whether a line reads as running text (its line feature `prose`).
+#[cfg(feature = "html")]
+pub fn is_prose(line: &str) -> bool {
+    line_features_with_counts(line, &LetterCounts::of(line))[LineFeature::Prose] > 0.5
+}
+
+/// Whether each line of a page reads as running text (its line feature `prose`).
+pub fn prose_flags(features: &PageFeatures) -> Vec<bool> {
+    (0..features.len())
+        .map(|i| features.dense_row(i)[LineFeature::Prose as usize] > 0.5)
+        .collect()
 }
 
 /// Extracts the features of a page's lines; `langs` holds each line's language code.
@@ -357,6 +390,7 @@ pub fn extract_with_counts<S: AsRef<str>>(
         dense: vec![0.0; n * DENSE_DIM],
         hashed: Vec::with_capacity(n * 24),
         hashed_ranges: Vec::with_capacity(n),
+        structure: None,
     };
     if n == 0 {
         return out;

@@ -183,6 +183,12 @@ pub fn process(
     };
     #[cfg(not(feature = "html"))]
     let lines = input::page_lines(text);
+    #[cfg(feature = "html")]
+    let (labels, language) = match &html {
+        Some(page) => labeler.label_html(page),
+        None => labeler.label_with_language(&lines),
+    };
+    #[cfg(not(feature = "html"))]
     let (labels, language) = labeler.label_with_language(&lines);
     let clean = kept_lines(&lines, &labels, opts).join("\n");
     let body = record

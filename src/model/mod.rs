@@ -12,14 +12,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::class::Class;
 use crate::error::{Error, Result};
-use crate::features::{PageFeatures, DENSE_DIM, DIM, FEATURE_VERSION, HASH_BITS};
+use crate::features::{
+    PageFeatures, DENSE_DIM, DIM, FEATURE_VERSION, GROUP_CONTEXT_DIM, HASH_BITS, STRUCTURE_DENSE,
+    STRUCTURE_DIM,
+};
 use crate::model::decode::Transitions;
 
 pub(crate) use linear::Linear;
-pub(crate) use stacked::{stage_one, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM};
+pub(crate) use stacked::{stage_one, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM};
 
 /// Version of the model file format. Files of another version are refused.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const FORMAT_NAME: &str = "chaff-model";
 
 /// The default model, trained on `training/` and compiled into the binary.
@@ -72,9 +75,84 @@ pub struct TrainingSummary {
     pub max_iterations: u64,
     /// The seed given to `train`.
     pub seed: u64,
+    /// Pages that trained the HTML stages (labeled HTML pages).
+    #[serde(default)]
+    pub html_pages: usize,
 }
 
-/// A trained model: two stages of multinomial logistic regression and a transition table.
+/// Number of features the second stage of an HTML model reads per line: the text model's, then
+/// the dense structure features and the group context.
+const HTML_STAGE_TWO_DIM: usize = STAGE_TWO_DIM + STRUCTURE_DENSE + GROUP_CONTEXT_DIM;
+
+/// One set of scorers and transitions: the text model's, or the HTML model's (which reads
+/// structure features as well).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Stages {
+    /// First-stage scorers over a line's features; their probabilities are averaged.
+    pub(crate) line_scorers: Vec<Linear>,
+    /// Second-stage scorer over the first [`SECOND_STAGE_DENSE`] dense features,
+    /// [`CONTEXT_DIM`] context features and, for HTML, the structure context.
+    pub(crate) context_scorer: Linear,
+    /// Class transitions used in decoding.
+    pub(crate) transitions: Transitions,
+}
+
+impl Stages {
+    /// Whether these stages read structure features.
+    pub(crate) fn reads_structure(&self) -> bool {
+        self.line_scorers
+            .first()
+            .is_some_and(|s| s.dim() == DIM + STRUCTURE_DIM)
+    }
+
+    /// Final per-line class log-probabilities of a page.
+    pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
+        let structure = self.reads_structure();
+        let first = stacked::stage_one(&self.line_scorers, page);
+        stacked::stage_two(&self.context_scorer, page, &first, structure)
+    }
+
+    /// Checks the scorers' sizes (`html`: with structure features) and every number; errors
+    /// name the field under `prefix`.
+    fn check(&self, prefix: &str, html: bool) -> std::result::Result<(), String> {
+        let (line_dim, context_dim) = if html {
+            (DIM + STRUCTURE_DIM, HTML_STAGE_TWO_DIM)
+        } else {
+            (DIM, STAGE_TWO_DIM)
+        };
+        if self.line_scorers.is_empty() {
+            return Err(format!("{prefix}no line scorer"));
+        }
+        for (k, scorer) in self.line_scorers.iter().enumerate() {
+            check_scorer(&format!("{prefix}line_scorers[{k}]"), scorer, line_dim)?;
+        }
+        check_scorer(
+            &format!("{prefix}context_scorer"),
+            &self.context_scorer,
+            context_dim,
+        )?;
+        let transitions = &self.transitions;
+        check_magnitudes(&format!("{prefix}transitions.start"), &transitions.start, |c| {
+            format!("class {}", Class::from_index(c))
+        })?;
+        for (a, row) in transitions.next.iter().enumerate() {
+            check_magnitudes(&format!("{prefix}transitions.next[{a}]"), row, |b| {
+                format!("{} after {}", Class::from_index(b), Class::from_index(a))
+            })?;
+        }
+        let weight = transitions.weight;
+        if !(0.0..=MAX_TRANSITION_WEIGHT).contains(&weight) {
+            return Err(format!(
+                "{prefix}transitions.weight is {}; it must be a number from 0 to {MAX_TRANSITION_WEIGHT}",
+                show(weight)
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A trained model: two stages of multinomial logistic regression and a transition table, for
+/// text lines, and optionally a second such set for HTML pages that also reads their structure.
 ///
 /// The first stage scores each line from its own features (an average of scorers trained on
 /// disjoint halves of the corpus, so that training sees their out-of-fold behaviour); the second
@@ -89,14 +167,15 @@ pub struct Model {
     hash_bits: u32,
     dense_dim: usize,
     context_dim: usize,
+    structure_dim: usize,
     classes: Vec<Class>,
-    /// First-stage scorers over [`features::DIM`] features; their probabilities are averaged.
-    line_scorers: Vec<Linear>,
-    /// Second-stage scorer over the first [`SECOND_STAGE_DENSE`] dense features and
-    /// [`CONTEXT_DIM`] context features.
-    context_scorer: Linear,
-    /// Class transitions used in decoding.
-    pub(crate) transitions: Transitions,
+    /// The stages for text lines (their fields sit at the top level of the file).
+    #[serde(flatten)]
+    pub(crate) text: Stages,
+    /// The stages for HTML pages, reading structure features too; without them HTML pages are
+    /// labeled by the text stages from their lines alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) html: Option<Stages>,
     /// What the model was trained on.
     pub training: TrainingSummary,
 }
@@ -124,10 +203,14 @@ impl Model {
             hash_bits: HASH_BITS,
             dense_dim: DENSE_DIM,
             context_dim: CONTEXT_DIM,
+            structure_dim: STRUCTURE_DIM,
             classes: Class::ALL.to_vec(),
-            line_scorers,
-            context_scorer,
-            transitions,
+            text: Stages {
+                line_scorers,
+                context_scorer,
+                transitions,
+            },
+            html: None,
             training,
         };
         model.check().map_err(|message| Error::Model {
@@ -135,6 +218,17 @@ impl Model {
             message,
         })?;
         Ok(model)
+    }
+
+    /// The model with `html` as its HTML stages; refuses stages of the wrong size and numbers
+    /// out of bounds, as [`Model::new`] does.
+    pub(crate) fn with_html(mut self, html: Stages) -> Result<Model> {
+        html.check("html.", true).map_err(|message| Error::Model {
+            path: NEW_MODEL_NAME.to_string(),
+            message,
+        })?;
+        self.html = Some(html);
+        Ok(self)
     }
 
     /// The model compiled into this binary.
@@ -206,10 +300,11 @@ impl Model {
         if model.hash_bits != HASH_BITS
             || model.dense_dim != DENSE_DIM
             || model.context_dim != CONTEXT_DIM
+            || model.structure_dim != STRUCTURE_DIM
         {
             return Err(err(format!(
-                "feature sizes differ: model has {} dense, 2^{} hashed and {} context features, this chaff {}, 2^{} and {}",
-                model.dense_dim, model.hash_bits, model.context_dim, DENSE_DIM, HASH_BITS, CONTEXT_DIM
+                "feature sizes differ: model has {} dense, 2^{} hashed, {} context and {} structure features, this chaff {}, 2^{}, {} and {}",
+                model.dense_dim, model.hash_bits, model.context_dim, model.structure_dim, DENSE_DIM, HASH_BITS, CONTEXT_DIM, STRUCTURE_DIM
             )));
         }
         if model.classes != Class::ALL {
@@ -226,28 +321,9 @@ impl Model {
     /// Checks what the file format cannot: scorer sizes, and that every number is finite and
     /// within the bounds that keep labeling's scores finite. Returns what is wrong.
     fn check(&self) -> std::result::Result<(), String> {
-        if self.line_scorers.is_empty() {
-            return Err("no line scorer".into());
-        }
-        for (k, scorer) in self.line_scorers.iter().enumerate() {
-            check_scorer(&format!("line_scorers[{k}]"), scorer, DIM)?;
-        }
-        check_scorer("context_scorer", &self.context_scorer, STAGE_TWO_DIM)?;
-        let transitions = &self.transitions;
-        check_magnitudes("transitions.start", &transitions.start, |c| {
-            format!("class {}", Class::from_index(c))
-        })?;
-        for (a, row) in transitions.next.iter().enumerate() {
-            check_magnitudes(&format!("transitions.next[{a}]"), row, |b| {
-                format!("{} after {}", Class::from_index(b), Class::from_index(a))
-            })?;
-        }
-        let weight = transitions.weight;
-        if !(0.0..=MAX_TRANSITION_WEIGHT).contains(&weight) {
-            return Err(format!(
-                "transitions.weight is {}; it must be a number from 0 to {MAX_TRANSITION_WEIGHT}",
-                show(weight)
-            ));
+        self.text.check("", false)?;
+        if let Some(html) = &self.html {
+            html.check("html.", true)?;
         }
         let alpha = self.training.alpha;
         if !(alpha.is_finite() && alpha >= 0.0) {
@@ -269,20 +345,23 @@ impl Model {
         std::fs::write(path, self.to_json()).map_err(|e| Error::io(path.display().to_string(), e))
     }
 
-    /// The first-stage scorers.
-    pub(crate) fn line_scorers(&self) -> &[Linear] {
-        &self.line_scorers
+    /// Whether the model has stages for HTML pages that read their structure.
+    pub fn reads_structure(&self) -> bool {
+        self.html.is_some()
     }
 
-    /// The second-stage (context) scorer.
-    pub(crate) fn context_scorer(&self) -> &Linear {
-        &self.context_scorer
+    /// The stages that label a page: the HTML stages for a page with structure features (when
+    /// the model has them), otherwise the text stages.
+    pub(crate) fn stages_for(&self, page: &PageFeatures) -> &Stages {
+        match &self.html {
+            Some(html) if page.structure.is_some() => html,
+            _ => &self.text,
+        }
     }
 
     /// Final per-line class log-probabilities of a page.
     pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
-        let first = stacked::stage_one(&self.line_scorers, page);
-        stacked::stage_two(&self.context_scorer, page, &first)
+        self.stages_for(page).log_probs(page)
     }
 }
 
@@ -457,7 +536,7 @@ mod tests {
         };
         let err = Model::new(
             vec![short],
-            m.context_scorer.clone(),
+            m.text.context_scorer.clone(),
             Transitions::uniform(),
             TrainingSummary::default(),
         )
@@ -466,7 +545,7 @@ mod tests {
         assert!(err.contains("line_scorers[0] has 3 weights"), "{err}");
         let err = Model::new(
             Vec::new(),
-            m.context_scorer.clone(),
+            m.text.context_scorer.clone(),
             Transitions::uniform(),
             TrainingSummary::default(),
         )
@@ -476,8 +555,8 @@ mod tests {
         let mut infinite = Transitions::uniform();
         infinite.weight = f32::INFINITY;
         let err = Model::new(
-            m.line_scorers.clone(),
-            m.context_scorer.clone(),
+            m.text.line_scorers.clone(),
+            m.text.context_scorer.clone(),
             infinite,
             TrainingSummary::default(),
         )

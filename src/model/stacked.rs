@@ -4,7 +4,7 @@
 //! inputs these functions give at labeling time.
 
 use crate::class::Class;
-use crate::features::{PageFeatures, SECOND_STAGE_DENSE};
+use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE, STRUCTURE_DENSE};
 
 use super::linear::Linear;
 
@@ -30,13 +30,39 @@ pub(crate) fn stage_one(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]
         .collect()
 }
 
-/// Stage two's inputs for every line, [`STAGE_TWO_DIM`] values a line, lines in order.
-pub(crate) fn stage_two_inputs(page: &PageFeatures, stage_one: &[[f32; K]]) -> Vec<f32> {
+/// Number of values a line's stage-two row holds: [`STAGE_TWO_DIM`], then with `structure`
+/// the dense structure features and the group context.
+pub(crate) fn stage_two_dim(structure: bool) -> usize {
+    if structure {
+        STAGE_TWO_DIM + STRUCTURE_DENSE + GROUP_CONTEXT_DIM
+    } else {
+        STAGE_TWO_DIM
+    }
+}
+
+/// Stage two's inputs for every line, [`stage_two_dim`] values a line, lines in order; with
+/// `structure`, the page must have structure features.
+pub(crate) fn stage_two_inputs(
+    page: &PageFeatures,
+    stage_one: &[[f32; K]],
+    structure: bool,
+) -> Vec<f32> {
     let context = context_features(stage_one);
-    let mut rows = Vec::with_capacity(page.len() * STAGE_TWO_DIM);
+    let structure = structure.then(|| {
+        let rows = page
+            .structure
+            .as_ref()
+            .expect("stages that read structure get pages with structure features");
+        (rows, rows.group_context(stage_one))
+    });
+    let mut rows = Vec::with_capacity(page.len() * stage_two_dim(structure.is_some()));
     for i in 0..page.len() {
         rows.extend_from_slice(&page.dense_row(i)[..SECOND_STAGE_DENSE]);
         rows.extend_from_slice(&context[i * CONTEXT_DIM..(i + 1) * CONTEXT_DIM]);
+        if let Some((structure, groups)) = &structure {
+            rows.extend_from_slice(structure.dense_row(i));
+            rows.extend_from_slice(&groups[i * GROUP_CONTEXT_DIM..(i + 1) * GROUP_CONTEXT_DIM]);
+        }
     }
     rows
 }
@@ -46,9 +72,10 @@ pub(crate) fn stage_two(
     scorer: &Linear,
     page: &PageFeatures,
     stage_one: &[[f32; K]],
+    structure: bool,
 ) -> Vec<[f32; K]> {
-    stage_two_inputs(page, stage_one)
-        .chunks_exact(STAGE_TWO_DIM)
+    stage_two_inputs(page, stage_one, structure)
+        .chunks_exact(stage_two_dim(structure))
         .map(|row| scorer.row_log_probs(row))
         .collect()
 }

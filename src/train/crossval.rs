@@ -303,6 +303,7 @@ mod tests {
                         lang: "eng".into(),
                         text: format!("Page {i} of {layout}."),
                     }],
+                    html: None,
                 });
             }
         }

@@ -19,11 +19,13 @@ use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
 use crate::error::{Error, Result};
 use crate::features::{PageFeatures, DIM};
+#[cfg(feature = "html")]
+use crate::features::STRUCTURE_DIM;
 use crate::labeler::analyze_page;
 use crate::model::decode::Transitions;
 use crate::model::{
-    stage_one, stage_two_inputs, Linear, Model, TrainingSummary, MAX_TRANSITION_WEIGHT,
-    STAGE_TWO_DIM,
+    stage_one, stage_two_dim, stage_two_inputs, Linear, Model, Stages, TrainingSummary,
+    MAX_TRANSITION_WEIGHT,
 };
 
 const K: usize = Class::COUNT;
@@ -121,7 +123,7 @@ impl ParamGuard for TrainParams {
 
 /// The feature matrix and gold classes of a set of pages.
 pub struct TrainingSet {
-    /// One row of `features::DIM` features per line.
+    /// One row per line: [`DIM`] features, and [`STRUCTURE_DIM`] more for HTML pages.
     pub records: Array2<f32>,
     /// Gold class index per line.
     pub targets: Array1<usize>,
@@ -133,14 +135,19 @@ pub struct TrainingSet {
 
 /// Builds the feature matrix of labeled pages, with languages computed as at labeling time.
 pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
+    let refs: Vec<&LabeledPage> = pages.iter().collect();
+    let features = pages.iter().map(|p| analyze_page(&p.texts()).2).collect();
+    assemble(&refs, features, DIM)
+}
+
+/// The training set of pages and their features; every row is `width` wide.
+fn assemble(pages: &[&LabeledPage], features: Vec<PageFeatures>, width: usize) -> TrainingSet {
     let n: usize = pages.iter().map(|p| p.lines.len()).sum();
-    let mut records = Array2::<f32>::zeros((n, DIM));
+    let mut records = Array2::<f32>::zeros((n, width));
     let mut targets = Array1::<usize>::zeros(n);
     let mut ranges = Vec::with_capacity(pages.len());
-    let mut features = Vec::with_capacity(pages.len());
     let mut row = 0;
-    for page in pages {
-        let (_, _, feats) = analyze_page(&page.texts());
+    for (page, feats) in pages.iter().zip(&features) {
         let start = row;
         for (i, line) in page.lines.iter().enumerate() {
             let mut r = records.row_mut(row);
@@ -149,7 +156,6 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
             row += 1;
         }
         ranges.push(start..row);
-        features.push(feats);
     }
     TrainingSet {
         records,
@@ -157,6 +163,29 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
         pages: ranges,
         features,
     }
+}
+
+/// The labeled HTML pages among `pages` (those with an `.html` beside their `.tsv`) whose
+/// lines are exactly the lines chaff extracts from their HTML, with their features; and the
+/// pages whose HTML gives other lines (labeled from another extractor's lines, or edited), which
+/// cannot teach the HTML stages.
+#[cfg(feature = "html")]
+pub fn html_pages(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, Vec<PageFeatures>, Vec<&LabeledPage>)> {
+    let mut matching = Vec::new();
+    let mut features = Vec::new();
+    let mut differing = Vec::new();
+    for page in pages {
+        let Some(path) = &page.html else { continue };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let html = crate::html::read_html(&bytes, None);
+        if html.texts() == page.texts() {
+            matching.push(page);
+            features.push(crate::labeler::analyze_html_page(&html).2);
+        } else {
+            differing.push(page);
+        }
+    }
+    Ok((matching, features, differing))
 }
 
 impl ValidTrainParams {
@@ -177,8 +206,53 @@ impl ValidTrainParams {
         self.fit_starting_at(pages, Some(start))
     }
 
+    /// Trains the text stages on every page and, when some pages are labeled HTML pages, the
+    /// HTML stages on those.
     fn fit_starting_at(&self, pages: &[LabeledPage], start: Option<&Model>) -> Result<Model> {
         let set = training_set(pages);
+        let refs: Vec<&LabeledPage> = pages.iter().collect();
+        let (text, lines_per_class) = self.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        #[allow(unused_mut)]
+        let mut summary = TrainingSummary {
+            pages: pages.len(),
+            lines_per_class,
+            alpha: self.alpha,
+            max_iterations: self.max_iterations,
+            seed: self.seed,
+            html_pages: 0,
+        };
+        #[cfg(feature = "html")]
+        let (html_refs, html_features, _) = html_pages(pages)?;
+        #[cfg(feature = "html")]
+        {
+            summary.html_pages = html_refs.len();
+        }
+        let model = Model::new(
+            text.line_scorers,
+            text.context_scorer,
+            text.transitions,
+            summary,
+        )?;
+        #[cfg(feature = "html")]
+        if !html_refs.is_empty() {
+            let set = assemble(&html_refs, html_features, DIM + STRUCTURE_DIM);
+            let start = start.and_then(|m| m.html.as_ref());
+            let (html, _) = self.fit_stages(&html_refs, set, start).map_err(|e| {
+                Error::Train(format!("the HTML stages, on the labeled HTML pages: {e}"))
+            })?;
+            return model.with_html(html);
+        }
+        Ok(model)
+    }
+
+    /// Fits one set of stages on `pages` (whose rows `set` holds), from `start`'s weights if
+    /// given; returns them with the lines per class.
+    fn fit_stages(
+        &self,
+        pages: &[&LabeledPage],
+        set: TrainingSet,
+        start: Option<&Stages>,
+    ) -> Result<(Stages, [usize; K])> {
         if set.targets.is_empty() {
             return Err(Error::Train("the corpus has no labeled lines".into()));
         }
@@ -189,10 +263,12 @@ impl ValidTrainParams {
                 "the corpus needs lines of at least two classes".into(),
             ));
         }
+        let structure = set.records.ncols() > DIM;
 
         // Stage one: two scorers on disjoint halves of the layouts, so that each page gets
         // first-stage probabilities from a scorer that never saw its layout.
-        let folds = fold_of_pages(pages);
+        let layouts: Vec<&str> = pages.iter().map(|p| p.layout.as_str()).collect();
+        let folds = fold_of_pages(&layouts);
         let fit_half = |fold: usize| -> Result<Option<Linear>> {
             let rows: Vec<usize> = set
                 .pages
@@ -206,10 +282,7 @@ impl ValidTrainParams {
                 return Ok(None);
             }
             let records = set.records.select(Axis(0), &rows);
-            let init = start.map(|m| {
-                let scorers = m.line_scorers();
-                &scorers[fold.min(scorers.len() - 1)]
-            });
+            let init = start.map(|s| &s.line_scorers[fold.min(s.line_scorers.len() - 1)]);
             Ok(Some(fit_linear!(self, f32, records, targets, init)))
         };
         // The halves are independent: fit them side by side when there are cores to spare.
@@ -229,7 +302,7 @@ impl ValidTrainParams {
         }
         if line_scorers.len() < 2 {
             // Too few layouts (or classes) to split: one scorer on everything.
-            let init = start.map(|m| &m.line_scorers()[0]);
+            let init = start.map(|s| &s.line_scorers[0]);
             line_scorers = vec![fit_linear!(
                 self,
                 f32,
@@ -244,39 +317,36 @@ impl ValidTrainParams {
         // fitted in f64, where L-BFGS's line search stays stable on these strongly predictive
         // inputs (in f32 it diverges).
         let n = set.targets.len();
-        let mut records = Array2::<f64>::zeros((n, STAGE_TWO_DIM));
+        let width = stage_two_dim(structure);
+        let mut records = Array2::<f64>::zeros((n, width));
         for ((range, &fold), page) in set.pages.iter().zip(&folds).zip(&set.features) {
             let scorers = if line_scorers.len() == 2 {
                 &line_scorers[fold..fold + 1]
             } else {
                 &line_scorers[..]
             };
-            let inputs = stage_two_inputs(page, &stage_one(scorers, page));
-            for (row, values) in range.clone().zip(inputs.chunks_exact(STAGE_TWO_DIM)) {
+            let inputs = stage_two_inputs(page, &stage_one(scorers, page), structure);
+            for (row, values) in range.clone().zip(inputs.chunks_exact(width)) {
                 records
                     .row_mut(row)
                     .assign(&ArrayView1::from(values).mapv(f64::from));
             }
         }
         drop(set.records);
-        let init = start.map(Model::context_scorer);
+        let init = start.map(|s| &s.context_scorer);
         let context_scorer = fit_linear!(self, f64, records, set.targets, init);
 
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
         let transitions =
             Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight);
-        Model::new(
-            line_scorers,
-            context_scorer,
-            transitions,
-            TrainingSummary {
-                pages: pages.len(),
-                lines_per_class,
-                alpha: self.alpha,
-                max_iterations: self.max_iterations,
-                seed: self.seed,
+        Ok((
+            Stages {
+                line_scorers,
+                context_scorer,
+                transitions,
             },
-        )
+            lines_per_class,
+        ))
     }
 }
 
@@ -325,18 +395,18 @@ macro_rules! fit_linear {
 }
 use fit_linear;
 
-/// Splits pages into two folds by layout (so a layout's pages stay together); with a single
-/// layout, pages alternate.
-fn fold_of_pages(pages: &[LabeledPage]) -> Vec<usize> {
-    let mut layouts: Vec<&str> = pages.iter().map(|p| p.layout.as_str()).collect();
+/// Splits pages (given by their layouts) into two folds by layout, so a layout's pages stay
+/// together; with a single layout, pages alternate.
+fn fold_of_pages(page_layouts: &[&str]) -> Vec<usize> {
+    let mut layouts = page_layouts.to_vec();
     layouts.sort();
     layouts.dedup();
     if layouts.len() < 2 {
-        return (0..pages.len()).map(|i| i % 2).collect();
+        return (0..page_layouts.len()).map(|i| i % 2).collect();
     }
-    pages
+    page_layouts
         .iter()
-        .map(|p| layouts.binary_search(&p.layout.as_str()).expect("listed") % 2)
+        .map(|p| layouts.binary_search(p).expect("listed") % 2)
         .collect()
 }
 
@@ -384,6 +454,7 @@ mod tests {
                     text: text.to_string(),
                 })
                 .collect(),
+            html: None,
         }
     }
 
@@ -397,10 +468,10 @@ mod tests {
             page("b", &[]),
             page("c", &[]),
         ];
+        let layouts: Vec<&str> = pages.iter().map(|p| p.layout.as_str()).collect();
         // Layouts in name order alternate between the folds: a 0, b 1, c 0.
-        assert_eq!(fold_of_pages(&pages), [1, 0, 1, 0]);
-        let one_layout = [page("a", &[]), page("a", &[]), page("a", &[])];
-        assert_eq!(fold_of_pages(&one_layout), [0, 1, 0]);
+        assert_eq!(fold_of_pages(&layouts), [1, 0, 1, 0]);
+        assert_eq!(fold_of_pages(&["a", "a", "a"]), [0, 1, 0]);
     }
 
     #[test]
