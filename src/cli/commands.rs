@@ -161,11 +161,32 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
             t.lines_per_class[c.index()]
         ));
     }
+    let html_pages = pages.iter().filter(|p| p.html.is_some()).count();
+    if html_pages > 0 {
+        note(format_args!(
+            "HTML stages: trained on {} labeled HTML pages{}",
+            t.html_pages,
+            if html_pages > t.html_pages {
+                format!(
+                    "; {} pages with an .html beside them hold other lines than chaff extracts from it and trained the text stages only",
+                    html_pages - t.html_pages
+                )
+            } else {
+                String::new()
+            }
+        ));
+    } else {
+        note(format_args!(
+            "no labeled HTML pages (NAME.tsv with NAME.html beside it): HTML pages will be labeled from their lines alone"
+        ));
+    }
     Ok(())
 }
 
 pub(crate) fn eval(args: EvalArgs) -> Result<()> {
-    if args.format == "html" {
+    let html = args.format == "html";
+    let cross_validation = args.cv.is_some() || args.few_shot.is_some();
+    if html && !cross_validation {
         let labeler = load_labeler(&args.model)?;
         return eval_html(&labeler, &args.corpus, args.json);
     }
@@ -173,8 +194,25 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     if pages.is_empty() {
         bail!("no labeled pages (*.tsv) found");
     }
-    if args.cv.is_some() || args.few_shot.is_some() {
-        return run_cross_validation(&args, &pages);
+    if html {
+        // Cross-validation in HTML mode trains on labeled HTML pages (lines as chaff extracts
+        // them), so it holds out and scores only those.
+        let (matching, _, differing) = chaff::train::html_pages(&pages)?;
+        if matching.is_empty() {
+            bail!("no labeled HTML pages (NAME.tsv holding the lines chaff extracts from NAME.html beside it) found");
+        }
+        if !differing.is_empty() || matching.len() < pages.len() {
+            note(format_args!(
+                "HTML mode: {} labeled HTML pages; {} pages without their .html, or whose lines are not chaff's, are left out",
+                matching.len(),
+                pages.len() - matching.len()
+            ));
+        }
+        let matching: Vec<LabeledPage> = matching.into_iter().cloned().collect();
+        return run_cross_validation(&args, &matching, true);
+    }
+    if cross_validation {
+        return run_cross_validation(&args, &pages, false);
     }
     let labeler = load_labeler(&args.model)?;
     let mut out = stdout()?;
@@ -193,7 +231,7 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
+fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage], html: bool) -> Result<()> {
     if args.model.is_some() {
         bail!("--cv trains its own models; it takes no --model");
     }
@@ -215,7 +253,7 @@ fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
     };
     let (folds, pooled) = match args.cv {
         Some(_) => {
-            let (folds, pooled) = leave_one_layout_out(pages, &params, threads)?;
+            let (folds, pooled) = leave_one_layout_out(pages, &params, threads, html)?;
             (folds, Some(pooled.report()))
         }
         None => (Vec::new(), None),
@@ -227,7 +265,7 @@ fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage]) -> Result<()> {
                 focus_weight: args.focus_weight.into(),
                 warm_start: args.warm_start,
             };
-            few_shot(pages, &chosen, &shots, &params, threads)?
+            few_shot(pages, &chosen, &shots, &params, threads, html)?
         }
         None => Vec::new(),
     };

@@ -90,10 +90,14 @@ fn require_two_layouts(groups: &BTreeMap<&str, Vec<&LabeledPage>>, what: &str) -
 
 /// Leave-one-layout-out: for every layout, train on all the others and evaluate on it.
 /// Returns the per-layout figures and the pooled evaluation of all held-out pages.
+///
+/// With `html`, the held-out pages are labeled HTML pages, scored in HTML mode
+/// ([`evaluate_html`](super::eval::evaluate_html)).
 pub fn leave_one_layout_out(
     pages: &[LabeledPage],
     params: &ValidTrainParams,
     threads: usize,
+    html: bool,
 ) -> Result<(Vec<FoldResult>, Evaluation)> {
     let groups = by_layout(pages);
     require_two_layouts(&groups, "leave-one-layout-out")?;
@@ -106,7 +110,7 @@ pub fn leave_one_layout_out(
             .collect();
         let (model, seconds) = fit_timed(params, None, &train)?;
         let test: Vec<LabeledPage> = groups[layout].iter().map(|p| (*p).clone()).collect();
-        let eval = evaluate(&Labeler::new(model), &test);
+        let eval = score(model, &test, html)?;
         let r = eval.report();
         Ok((
             FoldResult {
@@ -127,6 +131,20 @@ pub fn leave_one_layout_out(
         pooled.merge(e);
     }
     Ok((results, pooled))
+}
+
+/// The evaluation of `model` on `test`, in HTML mode with `html`.
+fn score(model: Model, test: &[LabeledPage], html: bool) -> Result<Evaluation> {
+    let labeler = Labeler::new(model);
+    if html {
+        #[cfg(feature = "html")]
+        return super::eval::evaluate_html(&labeler, test);
+        #[cfg(not(feature = "html"))]
+        return Err(Error::Train(
+            "scoring in HTML mode needs chaff built with the html feature".into(),
+        ));
+    }
+    Ok(evaluate(&labeler, test))
 }
 
 /// One point of the few-shot curve.
@@ -161,13 +179,15 @@ pub struct FewShot {
 /// as `chaff train --focus` does, and evaluates on its pages after the first `max_shots`, so
 /// every k is scored on the same pages.
 ///
-/// Refuses, before any training, what [`check_few_shot`] refuses.
+/// Refuses, before any training, what [`check_few_shot`] refuses. With `html`, pages are
+/// scored in HTML mode, as [`leave_one_layout_out`] does.
 pub fn few_shot(
     pages: &[LabeledPage],
     layouts: &[String],
     protocol: &FewShot,
     params: &ValidTrainParams,
     threads: usize,
+    html: bool,
 ) -> Result<Vec<FewShotPoint>> {
     let max_shots = protocol.max_shots;
     check_few_shot(pages, layouts, max_shots)?;
@@ -192,7 +212,7 @@ pub fn few_shot(
                 (Some(start), true) => fit_timed(&warm_params, Some(start), &train)?,
                 _ => fit_timed(params, None, &train)?,
             };
-            let r = evaluate(&Labeler::new(model.clone()), &test).report();
+            let r = score(model.clone(), &test, html)?.report();
             points.push(FewShotPoint {
                 layout: layout.clone(),
                 shots: k,

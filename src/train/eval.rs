@@ -174,6 +174,55 @@ pub fn evaluate(labeler: &Labeler, pages: &[LabeledPage]) -> Evaluation {
     eval
 }
 
+/// Evaluates a labeler on labeled HTML pages in HTML mode: each page's `.html` is read and
+/// labeled with its structure, and the labels are scored against the `.tsv`, whose lines must
+/// be the ones chaff extracts from the `.html` (as `chaff label --format html --out-dir` writes
+/// them; pages labeled from another extractor's lines are scored by `chaff eval --format html`,
+/// which aligns them by text).
+#[cfg(feature = "html")]
+pub fn evaluate_html(labeler: &Labeler, pages: &[LabeledPage]) -> crate::Result<Evaluation> {
+    let mut eval = Evaluation::default();
+    for page in pages {
+        let html = read_labeled_html(page)?;
+        let (predicted, _) = labeler.label_html(&html);
+        eval.add(page, &predicted);
+    }
+    Ok(eval)
+}
+
+/// The HTML page beside a labeled page, refused unless its lines are the labeled lines.
+#[cfg(feature = "html")]
+pub fn read_labeled_html(page: &LabeledPage) -> crate::Result<crate::html::HtmlPage> {
+    let error = |message: String| crate::Error::Corpus {
+        path: page.path.display().to_string(),
+        message,
+    };
+    let path = page
+        .html
+        .as_ref()
+        .ok_or_else(|| error("no page of the same name ending in .html beside it".into()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), e))?;
+    let html = crate::html::read_html(&bytes, None);
+    let texts = html.texts();
+    if texts != page.texts() {
+        let line = texts
+            .iter()
+            .zip(page.texts())
+            .position(|(a, b)| *a != b)
+            .unwrap_or(texts.len().min(page.lines.len()));
+        return Err(error(format!(
+            "line {} is not the line chaff extracts from {} ({} lines there, {} here); \
+             relabel it with `chaff label --format html --out-dir`, or score it with `chaff eval --format html`, which aligns by text",
+            line + 1,
+            path.display(),
+            texts.len(),
+            page.lines.len()
+        )));
+    }
+    Ok(html)
+}
+
 fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
