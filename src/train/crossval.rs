@@ -341,7 +341,7 @@ mod tests {
             warm_start: false,
         };
         let layouts: Vec<String> = layouts.iter().map(|l| l.to_string()).collect();
-        match few_shot(&pages(corpus), &layouts, &protocol, &params(), 1) {
+        match few_shot(&pages(corpus), &layouts, &protocol, &params(), 1, false) {
             Ok(points) => panic!("no error but {} points", points.len()),
             Err(e) => e.to_string(),
         }
@@ -376,7 +376,7 @@ mod tests {
     #[test]
     fn leave_one_layout_out_names_the_only_layout() {
         // Once reported as "the corpus has no labeled lines" (the training set left empty).
-        let err = match leave_one_layout_out(&pages(&[("daum", 3)]), &params(), 1) {
+        let err = match leave_one_layout_out(&pages(&[("daum", 3)]), &params(), 1, false) {
             Ok(_) => panic!("one layout was cross-validated"),
             Err(e) => e.to_string(),
         };
@@ -384,7 +384,7 @@ mod tests {
             err.contains("needs at least two layouts") && err.contains("one, \"daum\""),
             "{err}"
         );
-        let err = leave_one_layout_out(&[], &params(), 1)
+        let err = leave_one_layout_out(&[], &params(), 1, false)
             .unwrap_err()
             .to_string();
         assert!(err.contains("the corpus has none"), "{err}");

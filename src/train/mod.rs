@@ -535,6 +535,78 @@ mod tests {
         assert_eq!(model.training.lines_per_class, [2, 2, 2, 0, 0]);
     }
 
+    /// A labeled HTML page in `dir`: the page and its `.tsv` of the lines chaff extracts.
+    #[cfg(feature = "html")]
+    fn html_page(dir: &std::path::Path, layout: &str, name: &str, html: &str, classes: &[Class]) -> LabeledPage {
+        let folder = dir.join(layout);
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(format!("{name}.html"));
+        std::fs::write(&path, html).unwrap();
+        let texts = crate::html::HtmlPage::parse(html).texts().join("\n");
+        let tsv: String = texts
+            .lines()
+            .zip(classes)
+            .map(|(t, c)| format!("{c}\teng\t{t}\n"))
+            .collect();
+        assert_eq!(tsv.lines().count(), classes.len(), "one class per line of {html}");
+        let tsv_path = folder.join(format!("{name}.tsv"));
+        std::fs::write(&tsv_path, tsv).unwrap();
+        crate::corpus::labeled::read_page(&tsv_path).unwrap()
+    }
+
+    #[cfg(feature = "html")]
+    #[test]
+    fn labeled_html_pages_train_the_html_stages() {
+        use Class::*;
+        let dir = tempfile::tempdir().unwrap();
+        let page = |site: &str, n: usize| {
+            let html = format!(
+                "<html><body><nav class=gnb><ul><li><a href=/>Home</a><li><a href=/w>World {n}</a></ul></nav>\
+                 <div class=article-body><h1>Night buses {n}</h1><p>{STORY}</p><p>{STORY} Again.</p></div>\
+                 <aside class=related-news><ul><li><a href=1>Rail fares rise {n}</a><li><a href=2>Bus drivers strike</a></ul></aside>\
+                 <footer><p>© {site} Times</p></footer>"
+            );
+            html_page(
+                dir.path(),
+                site,
+                &format!("p{n}"),
+                &html,
+                &[Chrome, Chrome, Body, Body, Body, Related, Related, Copyright],
+            )
+        };
+        let mut pages: Vec<LabeledPage> = (0..3).map(|n| page("a", n)).collect();
+        pages.extend((0..3).map(|n| page("b", n)));
+        // A page labeled from other lines than chaff's teaches the text stages only.
+        let mut other = page("c", 9);
+        std::fs::write(other.html.as_ref().unwrap(), "<p>Something else entirely</p>").unwrap();
+        other.layout = "c".into();
+        pages.push(other);
+        let params = TrainParams::default().max_iterations(20).check().unwrap();
+        let model = params.fit(&pages).unwrap();
+        assert!(model.reads_structure());
+        assert_eq!(model.training.html_pages, 6);
+        assert_eq!(model.training.pages, 7);
+        assert_eq!(model.to_json(), params.fit(&pages).unwrap().to_json());
+        let back = Model::from_json(&model.to_json(), "m.json").unwrap();
+        assert_eq!(back, model);
+        // The HTML stages label an HTML page, one label per line.
+        let html = super::eval::read_labeled_html(&pages[0]).unwrap();
+        let (labels, _) = crate::Labeler::new(model.clone()).label_html(&html);
+        assert_eq!(labels.len(), html.lines.len());
+        let eval = super::eval::evaluate_html(&crate::Labeler::new(model), &pages[..6]).unwrap();
+        assert!(eval.report().accuracy > 0.9, "{}", eval.report());
+        // Without labeled HTML pages, no HTML stages.
+        let text_only: Vec<LabeledPage> = pages
+            .iter()
+            .cloned()
+            .map(|mut p| {
+                p.html = None;
+                p
+            })
+            .collect();
+        assert!(!params.fit(&text_only).unwrap().reads_structure());
+    }
+
     #[test]
     fn refuses_a_transition_weight_no_model_file_may_hold() {
         // Training must not write a model that loading (`--model`) would refuse.
