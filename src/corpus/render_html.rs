@@ -721,6 +721,51 @@ impl Site {
             .choose(&mut rng)
             .unwrap();
             names[Slot::Body as usize].1 = Some(body_id.to_string());
+            // The wrappers and names of a portal's article view, one family per site (with
+            // the site's own names for what a family does not name).
+            type Scheme = [(Slot, Option<&'static str>, Option<&'static str>); 8];
+            const SCHEMES: [Scheme; 3] = [
+                [
+                    (Slot::ArticleBox, Some("newsct"), Some("newsct_wrapper")),
+                    (Slot::HeadBox, None, Some("media_end_head go_trans")),
+                    (
+                        Slot::Headline,
+                        Some("title_area"),
+                        Some("media_end_head_headline"),
+                    ),
+                    (Slot::Byline, None, Some("media_end_head_journalist_name")),
+                    (Slot::Info, None, Some("media_end_head_info_datestamp")),
+                    (Slot::RelatedBox, None, Some("media_end_linked_more")),
+                    (Slot::Copyright, None, Some("c_text")),
+                    (Slot::Main, Some("ct"), Some("newsct")),
+                ],
+                [
+                    (Slot::ArticleBox, Some("kakaoContent"), Some("cont_view")),
+                    (Slot::HeadBox, None, Some("head_view")),
+                    (Slot::Headline, None, Some("tit_view")),
+                    (Slot::Byline, None, Some("txt_info")),
+                    (Slot::Info, None, Some("info_view")),
+                    (Slot::RelatedBox, None, Some("box_recom")),
+                    (Slot::Copyright, None, Some("txt_copyright")),
+                    (Slot::Main, Some("cMain"), Some("main-content")),
+                ],
+                [
+                    (Slot::ArticleBox, Some("articleView"), Some("articleCont")),
+                    (Slot::HeadBox, None, Some("articleHead")),
+                    (Slot::Headline, Some("articleTitle"), Some("articleSubecjt")),
+                    (Slot::Byline, None, Some("articleWriter")),
+                    (Slot::Info, None, Some("articleInfo")),
+                    (Slot::RelatedBox, None, Some("relation_news")),
+                    (Slot::Copyright, None, Some("copyright")),
+                    (Slot::Main, Some("container"), None),
+                ],
+            ];
+            let scheme = SCHEMES.choose(&mut rng).unwrap();
+            for &(slot, id, class) in scheme {
+                if rng.gen_bool(0.8) {
+                    names[slot as usize] = (class.map(str::to_string), id.map(str::to_string));
+                }
+            }
         }
         let para = match conv {
             Convention::Portal => *[Para::DivBr, Para::DivBr, Para::P, Para::Section]
@@ -779,22 +824,22 @@ impl Site {
             footer,
             related_aside: semantic && rng.gen_bool(0.7),
             unlinked_related: rng.gen_bool(0.12),
-            headline_tag: *["h1", "h1", "h1", "h2", "h3", "div", "p"]
+            headline_tag: ["h1", "h1", "h1", "h2", "h3", "div", "p"]
                 .choose(&mut rng)
                 .unwrap(),
-            deck_tag: *["h2", "p", "div", "h3", "strong"].choose(&mut rng).unwrap(),
-            sub_tag: *["h2", "h3", "h3", "h4", "strong", "b", "p"]
+            deck_tag: ["h2", "p", "div", "h3", "strong"].choose(&mut rng).unwrap(),
+            sub_tag: ["h2", "h3", "h3", "h4", "strong", "b", "p"]
                 .choose(&mut rng)
                 .unwrap(),
-            byline_tag: *["span", "div", "p", "address", "em", "strong", "a"]
+            byline_tag: ["span", "div", "p", "address", "em", "strong", "a"]
                 .choose(&mut rng)
                 .unwrap(),
             time_tag: if semantic && rng.gen_bool(0.8) || rng.gen_bool(0.25) {
                 "time"
             } else {
-                *["span", "em", "p", "div"].choose(&mut rng).unwrap()
+                ["span", "em", "p", "div"].choose(&mut rng).unwrap()
             },
-            copyright_tag: *["p", "div", "address", "small", "span"]
+            copyright_tag: ["p", "div", "address", "small", "span"]
                 .choose(&mut rng)
                 .unwrap(),
             caption_figure: semantic && rng.gen_bool(0.85) || rng.gen_bool(0.3),
@@ -1453,8 +1498,17 @@ fn header(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     w.close(tag);
 }
 
-fn has_digit(t: &str) -> bool {
-    t.chars().any(|c| c.is_ascii_digit())
+/// Whether a line under the headline reads as a date or time (it goes in `<time>` on sites
+/// that use it): digits with a clock, a year, or words of time.
+fn looks_like_date(t: &str) -> bool {
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let l = t.to_lowercase();
+    digits > 0
+        && (t.contains(':')
+            || l.contains("20")
+            || ["ago", "updated", "published", "입력", "수정", "전", "승인"]
+                .iter()
+                .any(|w| l.contains(w)))
 }
 
 fn head_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
@@ -1539,7 +1593,7 @@ fn after_headline(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     w.open_slot("div", Slot::Info);
     for &l in lines {
         let text = page.lines[l].text.as_str();
-        if has_digit(text) {
+        if looks_like_date(text) {
             let tag = w.site.time_tag;
             let block = *["p", "div", "span"].choose(&mut w.rng).unwrap();
             if tag == "time" {
@@ -1670,7 +1724,7 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                     Para::DivBr => {
                         if br_run {
                             let br = w.tag("br");
-                            let _ = write!(w.out, "<{br}><{br}>\n");
+                            let _ = writeln!(w.out, "<{br}><{br}>");
                         } else {
                             w.open("div", "");
                             br_run = true;
