@@ -1491,6 +1491,29 @@ count = [2, 2]
             .iter()
             .flat_map(|p| &p.lines)
             .all(|l| !l.text.contains('{')));
+        // Every line has its role, the one of the block it came from.
+        let role_of = |prefix: &str| {
+            a.iter()
+                .flat_map(|p| p.lines.iter().zip(&p.roles))
+                .find(|(l, _)| l.text.starts_with(prefix))
+                .map(|(_, r)| *r)
+        };
+        for p in &a {
+            assert_eq!(p.roles.len(), p.lines.len());
+            assert_eq!(
+                p.roles.iter().filter(|r| **r == LineRole::Headline).count(),
+                1
+            );
+        }
+        assert_eq!(role_of("뉴스"), Some(LineRole::TopMenu));
+        assert_eq!(role_of("입력 "), Some(LineRole::AfterHeadline));
+        assert_eq!(role_of("첫 문단"), Some(LineRole::Paragraph));
+        assert_eq!(role_of("사진 설명"), Some(LineRole::Caption));
+        assert_eq!(role_of("김민지 기자"), Some(LineRole::Byline));
+        assert_eq!(role_of("ⓒ 테스트일보"), Some(LineRole::Copyright));
+        assert_eq!(role_of("관련기사"), Some(LineRole::RelatedHeading));
+        assert_eq!(role_of("▶ "), Some(LineRole::RelatedItem));
+        assert_eq!(role_of("회사소개"), Some(LineRole::Bottom));
     }
 
     #[test]

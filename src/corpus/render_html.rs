@@ -1326,7 +1326,7 @@ fn close_main(w: &mut W) {
 }
 
 fn open_article(w: &mut W, inner: usize) {
-    let n = inner.min(4);
+    let n = inner;
     w.wrappers(n / 2);
     let tag = match w.site.conv {
         Convention::Semantic | Convention::Amp => "article",
@@ -1337,7 +1337,7 @@ fn open_article(w: &mut W, inner: usize) {
 }
 
 fn close_article(w: &mut W, inner: usize) {
-    let n = inner.min(4);
+    let n = inner;
     w.close_wrappers(n - n / 2);
     let tag = match w.site.conv {
         Convention::Semantic | Convention::Amp => "article",
