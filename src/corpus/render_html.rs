@@ -582,6 +582,8 @@ struct Site {
     time_tag: &'static str,
     copyright_tag: &'static str,
     caption_figure: bool,
+    /// Photo credits in a `<figcaption>` of their own.
+    credit_figcaption: bool,
     widget_buttons: bool,
     depth: usize,
     html_lang: &'static str,
@@ -844,6 +846,7 @@ impl Site {
                 .unwrap(),
             caption_figure: semantic && rng.gen_bool(0.85) || rng.gen_bool(0.3),
             widget_buttons: rng.gen_bool(0.6),
+            credit_figcaption: rng.gen_bool(0.35),
             depth: rng.gen_range(2..=9),
             html_lang: if korean { "ko" } else { "en" },
             korean,
@@ -1574,6 +1577,15 @@ fn head_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
 
 fn byline(w: &mut W, text: &str) {
     let tag = w.site.byline_tag;
+    if w.site.time_tag == "time" && looks_like_date(text) && w.rng.gen_bool(0.5) {
+        // "By Kim Min-ji | May 7, 2024": some sites mark the whole line up as its date.
+        w.open_slot("div", Slot::Byline);
+        w.open("time", "");
+        w.text(text);
+        w.close("time");
+        w.close("div");
+        return;
+    }
     match tag {
         "a" => {
             w.open_slot("div", Slot::Byline);
@@ -1901,7 +1913,9 @@ fn figure(w: &mut W, page: &ComposedPage, lines: &[usize]) {
             }
             _ => {
                 let t = *["p", "div", "span", "small"].choose(&mut w.rng).unwrap();
-                if is_inline(t) {
+                if fig && site.credit_figcaption {
+                    w.block_line("figcaption", Some(Slot::Credit), text);
+                } else if is_inline(t) {
                     w.wrapped_line("div", t, Some(Slot::Credit), text);
                 } else {
                     w.block_line(t, Some(Slot::Credit), text);
@@ -2002,7 +2016,18 @@ fn related(w: &mut W, page: &ComposedPage, lines: &[usize]) {
 fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     let site = w.site;
     let aside = site.related_aside && w.rng.gen_bool(0.85);
-    let outer = if aside { "aside" } else { "div" };
+    // A box above the headline is often part of the site's navigation bar.
+    let top = lines
+        .first()
+        .is_some_and(|&l| !page.roles[..l].contains(&LineRole::Headline));
+    let nav = top && site.conv == Convention::Semantic && w.rng.gen_bool(0.5);
+    let outer = if nav {
+        "nav"
+    } else if aside {
+        "aside"
+    } else {
+        "div"
+    };
     w.open_slot(outer, Slot::RelatedBox);
     let mut rest = lines;
     if let Some(&first) = rest.first() {
@@ -2011,6 +2036,12 @@ fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
             let h = *["h2", "h3", "h4", "strong", "div", "p"]
                 .choose(&mut w.rng)
                 .unwrap();
+            // Tabbed boxes ("most read | latest") make their headings buttons.
+            let h = if site.widget_buttons && w.rng.gen_bool(0.12) {
+                "button"
+            } else {
+                h
+            };
             if is_inline(h) {
                 w.wrapped_line("div", h, Some(Slot::RelatedTitle), text);
             } else {
