@@ -63,8 +63,9 @@ pub mod labeled {
 #[cfg(feature = "compose")]
 pub mod compose {
     pub use crate::corpus::compose::{
-        compose, read_articles, read_layouts, write_pages, ComposeParams, ComposedPage,
+        compose, read_articles, read_layouts, write_pages, ComposeParams, ComposedPage, LineRole,
     };
+    pub use crate::corpus::render_html;
 }
 
 /// The labeling stages one by one, for the benches; not a stable API.

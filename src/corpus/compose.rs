@@ -686,6 +686,82 @@ impl Default for ComposeParams {
     }
 }
 
+/// What a composed line is on its page: where the composer took it from. The HTML renderer
+/// ([`crate::corpus::render_html`]) picks each line's markup from it; the class alone does not
+/// say whether a chrome line is a menu item, a date under the headline or a footer link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LineRole {
+    /// The site's header: menus, logo, search, login (layout `top`).
+    TopMenu,
+    /// The article's headline.
+    Headline,
+    /// The deck (sub-headline), or one part of it.
+    Deck,
+    /// Chrome right after the headline: dates, meta, share and font-size widgets.
+    AfterHeadline,
+    /// The heading of a machine-made summary box.
+    SummaryHeading,
+    /// One sentence of a summary box.
+    SummaryItem,
+    /// A summary box's disclaimer.
+    SummaryDisclaimer,
+    /// The article's byline.
+    Byline,
+    /// A line of the author's biography after the story.
+    AuthorBio,
+    /// A paragraph of the story.
+    Paragraph,
+    /// A sub-heading in the story.
+    Subheading,
+    /// An item of a list that is part of the story.
+    ListItem,
+    /// A photo viewer's control next to a picture.
+    PhotoControl,
+    /// A photo caption.
+    Caption,
+    /// A photo credit.
+    PhotoCredit,
+    /// An ad or widget line between two paragraphs.
+    InArticleAd,
+    /// A single related headline between two paragraphs.
+    InlineRelated,
+    /// The heading of a related-articles block.
+    RelatedHeading,
+    /// A related headline.
+    RelatedItem,
+    /// A related item's teaser (the other article's opening words).
+    RelatedTeaser,
+    /// A related item's author.
+    RelatedAuthor,
+    /// A related item's meta line (date, rank, counter).
+    RelatedMeta,
+    /// The page's own headline standing in a related list.
+    OwnHeadlineInRelated,
+    /// The article's copyright notice.
+    Copyright,
+    /// Chrome after the story: reactions, comments, subscribe boxes.
+    AfterArticle,
+    /// The site's footer links.
+    Bottom,
+    /// The site footer's copyright notice.
+    FooterCopyright,
+}
+
+impl LineRole {
+    /// Whether the role belongs to a related-articles block (heading, items and their lines).
+    pub fn is_related_block(self) -> bool {
+        matches!(
+            self,
+            LineRole::RelatedHeading
+                | LineRole::RelatedItem
+                | LineRole::RelatedTeaser
+                | LineRole::RelatedAuthor
+                | LineRole::RelatedMeta
+                | LineRole::OwnHeadlineInRelated
+        )
+    }
+}
+
 /// A composed page: the layout it came from, the article, and its labeled lines.
 #[derive(Debug, Clone)]
 pub struct ComposedPage {
@@ -693,8 +769,16 @@ pub struct ComposedPage {
     pub layout: String,
     /// Article file stem.
     pub article: String,
+    /// The page's number among its layout's pages, from 1 (the `NN` of its file name).
+    pub number: usize,
+    /// The seed the page was composed with ([`ComposeParams::seed`]).
+    pub seed: u64,
+    /// The site's language: the layout's `lang`, else the first of its article languages.
+    pub site_lang: String,
     /// Labeled lines.
     pub lines: Vec<LabeledLine>,
+    /// Each line's role, one per line.
+    pub roles: Vec<LineRole>,
 }
 
 /// Composes `params.pages_per_layout` pages for every layout.
@@ -718,7 +802,7 @@ pub fn compose(
         }
         // Sites that carry articles in several languages get pages for each.
         let pages_here = params.pages_per_layout * layout.article_langs.len();
-        for _ in 0..pages_here {
+        for number in 1..=pages_here {
             let article = *eligible.choose(&mut rng).expect("not empty");
             let others: Vec<&Article> = eligible
                 .iter()
@@ -727,6 +811,8 @@ pub fn compose(
                 .collect();
             let mut composer = PageComposer::new(layout, article, &others, params, &mut rng);
             let lines = composer.compose();
+            let roles = std::mem::take(&mut composer.roles);
+            debug_assert_eq!(lines.len(), roles.len());
             pages.push(ComposedPage {
                 layout: layout.name.clone(),
                 article: article
@@ -734,7 +820,15 @@ pub fn compose(
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default(),
+                number,
+                seed: params.seed,
+                site_lang: layout
+                    .lang
+                    .clone()
+                    .or_else(|| layout.article_langs.first().cloned())
+                    .unwrap_or_default(),
                 lines,
+                roles,
             });
         }
     }
@@ -795,6 +889,10 @@ struct PageComposer<'a, R: Rng> {
     domain: String,
     /// Class, text and gold language of every line so far.
     out: Vec<(Class, String, String)>,
+    /// The role of every line so far (one per line of `out`).
+    roles: Vec<LineRole>,
+    /// The role of the lines pushed next.
+    role: LineRole,
     /// A news brief: the story stops after this many paragraphs.
     paragraph_limit: Option<usize>,
 }
@@ -833,6 +931,8 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             publisher,
             domain,
             out: Vec::new(),
+            roles: Vec::new(),
+            role: LineRole::TopMenu,
             paragraph_limit: None,
         }
     }
@@ -968,6 +1068,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         let text = text.replace(['\t', '\n', '\r'], " ");
         if !text.trim().is_empty() {
             self.out.push((class, text, lang));
+            self.roles.push(self.role);
         }
     }
 
@@ -999,6 +1100,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
 
     fn related_block(&mut self, block: &RelatedBlock, own_headline: bool) {
         if !block.heading.is_empty() {
+            self.role = LineRole::RelatedHeading;
             let h = self.fill(&block.heading, None, 0);
             self.push(Class::Related, h);
         }
@@ -1013,15 +1115,21 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         for k in 0..count {
             if own_at == Some(k) {
                 // Rule 3: the page's own headline is body wherever it stands.
+                self.role = LineRole::OwnHeadlineInRelated;
                 let own = self.article.headline.clone();
                 self.push_article(Class::Body, own);
             } else {
                 let Some(other) = self.others.pop() else {
                     break;
                 };
+                self.role = LineRole::RelatedItem;
                 let line = self.fill(&block.item, Some(other), k + 1);
                 self.push(Class::Related, line);
-                for template in [&block.teaser, &block.author] {
+                for (template, role) in [
+                    (&block.teaser, LineRole::RelatedTeaser),
+                    (&block.author, LineRole::RelatedAuthor),
+                ] {
+                    self.role = role;
                     if !template.is_empty() && self.rng.gen_bool(0.85) {
                         let extra = self.fill(template, Some(other), k + 1);
                         self.push(Class::Related, extra);
@@ -1029,6 +1137,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                 }
             }
             if !block.meta.is_empty() {
+                self.role = LineRole::RelatedMeta;
                 let meta = self.fill(&block.meta, None, k + 1);
                 self.push(Class::Chrome, meta);
             }
@@ -1063,14 +1172,17 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                             format!("{text} /{}", self.publisher.text)
                         };
                     }
+                    self.role = LineRole::Paragraph;
                     self.push_article(Class::Body, text);
                     if i + 1 < story.len() {
                         if self.rng.gen_bool(ad_chance) && !self.layout.in_article.is_empty() {
+                            self.role = LineRole::InArticleAd;
                             let ads = self.layout.in_article.clone();
                             self.one_of(&ads, Class::Chrome);
                         } else if let Some(block) = inline_related {
                             if self.rng.gen_bool(0.08) {
                                 if let Some(a) = self.others.pop() {
+                                    self.role = LineRole::InlineRelated;
                                     let l = self.fill(&block.item, Some(a), 1);
                                     self.push(Class::Related, l);
                                 }
@@ -1078,12 +1190,17 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                         }
                     }
                 }
-                StoryLine::Subheading(s) => self.push_article(Class::Body, s.clone()),
+                StoryLine::Subheading(s) => {
+                    self.role = LineRole::Subheading;
+                    self.push_article(Class::Body, s.clone())
+                }
                 StoryLine::ListItem(s) => {
+                    self.role = LineRole::ListItem;
                     self.push_article(Class::Body, format!("{list_marker}{s}"))
                 }
                 StoryLine::Caption(c) => {
                     if self.rng.gen_bool(0.5) {
+                        self.role = LineRole::PhotoControl;
                         let controls = if self.layout.photo_controls.is_empty() {
                             default_photo_controls(self.layout.lang.as_deref())
                         } else {
@@ -1091,8 +1208,10 @@ impl<'a, R: Rng> PageComposer<'a, R> {
                         };
                         self.one_of(&controls, Class::Chrome);
                     }
+                    self.role = LineRole::Caption;
                     self.push_article(Class::Body, c.clone());
                     if self.rng.gen_bool(0.6) {
+                        self.role = LineRole::PhotoCredit;
                         let credits = self.layout.photo_credit.clone();
                         self.one_of(&credits, Class::Byline);
                     }
@@ -1102,6 +1221,7 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     }
 
     fn summary_box(&mut self, summary: &SummaryBox) {
+        self.role = LineRole::SummaryHeading;
         self.one_of(&summary.heading, Class::Chrome);
         let sentences: Vec<String> = self
             .article
@@ -1113,11 +1233,13 @@ impl<'a, R: Rng> PageComposer<'a, R> {
             })
             .take(3)
             .collect();
+        self.role = LineRole::SummaryItem;
         for sentence in sentences {
             // The marker has no letters.
             self.push_article(Class::Chrome, format!("{}{sentence}", summary.marker));
         }
         if !summary.disclaimer.is_empty() {
+            self.role = LineRole::SummaryDisclaimer;
             self.one_of(&summary.disclaimer, Class::Chrome);
         }
     }
@@ -1153,13 +1275,16 @@ impl<'a, R: Rng> PageComposer<'a, R> {
 
         // Many scrapes start at the headline: the site's header is not always captured.
         if !self.rng.gen_bool(self.params.no_header) {
+            self.role = LineRole::TopMenu;
             self.chrome_block(&layout.top);
             for block in layout.related.iter().filter(|b| b.position() == "top") {
                 self.related_block(block, false);
             }
         }
         let headline = self.article.headline.clone();
+        self.role = LineRole::Headline;
         self.push_article(Class::Body, headline);
+        self.role = LineRole::Deck;
         if let Some(deck) = self.article.deck.clone() {
             if self.rng.gen_bool(0.3) {
                 // Sites often break a deck into several short lines.
@@ -1172,23 +1297,28 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         }
         let byline_first = self.rng.gen_bool(0.5);
         let bylines = self.bylines_for_article();
+        self.role = LineRole::Byline;
         if byline_at == "top" && byline_first {
             self.one_of(&bylines, Class::Byline);
         }
+        self.role = LineRole::AfterHeadline;
         self.chrome_block(&layout.after_headline);
         if let Some(summary) = &layout.summary {
             if self.rng.gen_bool(self.params.summary_box) {
                 self.summary_box(summary);
             }
         }
+        self.role = LineRole::Byline;
         if byline_at == "top" && !byline_first {
             self.one_of(&bylines, Class::Byline);
         }
         self.story(inline_related.as_ref(), self.params.ad_between_paragraphs);
+        self.role = LineRole::Byline;
         if byline_at == "bottom" {
             self.one_of(&bylines, Class::Byline);
         }
         if !layout.author_bio.is_empty() && self.rng.gen_bool(0.7) {
+            self.role = LineRole::AuthorBio;
             for t in &layout.author_bio {
                 let line = self.fill(t, None, 0);
                 self.push(Class::Byline, line);
@@ -1206,15 +1336,19 @@ impl<'a, R: Rng> PageComposer<'a, R> {
         if related_early {
             related(self);
         }
+        self.role = LineRole::Copyright;
         if self.rng.gen_bool(0.9) {
             self.one_of(&layout.copyright, Class::Copyright);
         }
+        self.role = LineRole::AfterArticle;
         self.chrome_block(&layout.after_article);
         if !related_early {
             related(self);
         }
         if !self.rng.gen_bool(self.params.truncate) {
+            self.role = LineRole::Bottom;
             self.chrome_block(&layout.bottom);
+            self.role = LineRole::FooterCopyright;
             self.one_of(&layout.footer_copyright, Class::Copyright);
         }
         self.labeled_lines()
@@ -1224,9 +1358,11 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     /// when a scraper caught the article element alone.
     fn compose_bare(&mut self) -> Vec<LabeledLine> {
         let headline = self.article.headline.clone();
+        self.role = LineRole::Headline;
         self.push_article(Class::Body, headline);
         self.story(None, 0.0);
         if self.rng.gen_bool(0.5) {
+            self.role = LineRole::Copyright;
             let copyright = self.layout.copyright.clone();
             self.one_of(&copyright, Class::Copyright);
         }
@@ -1245,7 +1381,9 @@ impl<'a, R: Rng> PageComposer<'a, R> {
     }
 }
 
-/// Writes composed pages as `dir/<layout>/<nn>-<article>.tsv`, replacing what was there.
+/// Writes composed pages as `dir/<layout>/<nn>-<article>.tsv`, each with its HTML rendering
+/// ([`render_html`](crate::corpus::render_html::render_html)) beside it as
+/// `<nn>-<article>.html`, replacing what was there.
 pub fn write_pages(pages: &[ComposedPage], dir: &Path) -> Result<()> {
     if dir.exists() {
         fs::remove_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
@@ -1262,6 +1400,9 @@ pub fn write_pages(pages: &[ComposedPage], dir: &Path) -> Result<()> {
             text.push_str(&format!("{}\t{}\t{}\n", l.class, l.lang, l.text));
         }
         fs::write(&path, text).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let html = crate::corpus::render_html::render_html(page);
+        let path = path.with_extension("html");
+        fs::write(&path, html).map_err(|e| Error::io(path.display().to_string(), e))?;
     }
     Ok(())
 }
@@ -1350,6 +1491,29 @@ count = [2, 2]
             .iter()
             .flat_map(|p| &p.lines)
             .all(|l| !l.text.contains('{')));
+        // Every line has its role, the one of the block it came from.
+        let role_of = |prefix: &str| {
+            a.iter()
+                .flat_map(|p| p.lines.iter().zip(&p.roles))
+                .find(|(l, _)| l.text.starts_with(prefix))
+                .map(|(_, r)| *r)
+        };
+        for p in &a {
+            assert_eq!(p.roles.len(), p.lines.len());
+            assert_eq!(
+                p.roles.iter().filter(|r| **r == LineRole::Headline).count(),
+                1
+            );
+        }
+        assert_eq!(role_of("뉴스"), Some(LineRole::TopMenu));
+        assert_eq!(role_of("입력 "), Some(LineRole::AfterHeadline));
+        assert_eq!(role_of("첫 문단"), Some(LineRole::Paragraph));
+        assert_eq!(role_of("사진 설명"), Some(LineRole::Caption));
+        assert_eq!(role_of("김민지 기자"), Some(LineRole::Byline));
+        assert_eq!(role_of("ⓒ 테스트일보"), Some(LineRole::Copyright));
+        assert_eq!(role_of("관련기사"), Some(LineRole::RelatedHeading));
+        assert_eq!(role_of("▶ "), Some(LineRole::RelatedItem));
+        assert_eq!(role_of("회사소개"), Some(LineRole::Bottom));
     }
 
     #[test]

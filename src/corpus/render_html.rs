@@ -1,0 +1,2332 @@
+//! Composed pages rendered as HTML: the same lines, in the same order, marked up as some real
+//! site would mark them up, so that a model can learn the structure of news pages (tag paths,
+//! class and id names, links, lists) from the composed corpus.
+//!
+//! Every layout gets a markup [`Convention`] and a vocabulary of class and id names, chosen from
+//! the layout's name and the compose seed: the pages of one layout look like one site, and
+//! different layouts look like different sites. Within a page, a second random generator (seeded
+//! from the compose seed, the layout's name and the page's number, never the composer's) varies
+//! wrappers, noise and small choices, so the `.tsv` files are unchanged by the rendering.
+//!
+//! The round-trip guarantee: chaff's HTML extraction (`chaff::html::HtmlPage::parse`, rules in
+//! `docs/html.md`) of a rendered page gives exactly [`html_lines`] of the page: one line per
+//! composed line, same order, same text. Every line is written inside its own block element (or
+//! between `<br>`s inside one), text is escaped, and all the noise (head, scripts, styles,
+//! comments, images, icons, hidden elements, empty wrappers) yields no line. The one thing HTML
+//! cannot carry is a run of ASCII white space: the extraction collapses runs to one space and
+//! trims lines (as browsers render them), so a composed line such as
+//! `Search: [        ] Go` is written, and read back, with its runs collapsed; [`html_text`]
+//! gives that form. Lines without such runs (all but a handful in the corpus) read back byte
+//! for byte.
+
+use std::fmt::Write as _;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::corpus::compose::{ComposedPage, LineRole};
+
+/// A family of markup conventions; each layout uses one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Convention {
+    /// HTML5 semantic elements: header, nav, main, article, aside, footer, figure, time.
+    Semantic,
+    /// `div`s and `span`s with class names, few semantic elements.
+    DivSoup,
+    /// An old table layout (Korean portals of the 2000s): rows and cells, `<br>`s, `<font>`.
+    Table,
+    /// A Korean portal's article view (Naver, Daum, Nate-like wrappers and ids).
+    Portal,
+    /// An AMP or mobile page: `amp-img`, a flat and simple structure.
+    Amp,
+    /// Sloppy legacy markup that the HTML5 parser repairs: unclosed `<p>`, `<li>`, `<td>`,
+    /// missing `</div>`s, upper-case tags, unquoted attributes.
+    Broken,
+}
+
+impl Convention {
+    /// All conventions.
+    pub const ALL: [Convention; 6] = [
+        Convention::Semantic,
+        Convention::DivSoup,
+        Convention::Table,
+        Convention::Portal,
+        Convention::Amp,
+        Convention::Broken,
+    ];
+
+    /// The convention's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Convention::Semantic => "semantic",
+            Convention::DivSoup => "div-soup",
+            Convention::Table => "table",
+            Convention::Portal => "portal",
+            Convention::Amp => "amp",
+            Convention::Broken => "broken",
+        }
+    }
+}
+
+/// FNV-1a: a hash that stays the same across Rust versions and platforms.
+fn fnv(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+fn site_rng(layout: &str, seed: u64) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(seed ^ fnv(&format!("site:{layout}")))
+}
+
+/// The convention a layout's pages are rendered in, for a compose seed. `lang` is the site's
+/// language ([`ComposedPage::site_lang`]); layouts named like portals or mobile pages lean to
+/// those conventions.
+pub fn convention_for(layout: &str, lang: &str, seed: u64) -> Convention {
+    let mut rng = site_rng(layout, seed);
+    let korean = lang == "kor";
+    let mut weights: [f64; 6] = if korean {
+        [0.20, 0.26, 0.16, 0.14, 0.10, 0.14]
+    } else {
+        [0.34, 0.30, 0.05, 0.05, 0.13, 0.13]
+    };
+    let name = layout.to_ascii_lowercase();
+    if ["naver", "daum", "nate", "zum", "portal"]
+        .iter()
+        .any(|p| name.contains(p))
+    {
+        weights[3] += 1.0;
+    }
+    if name.contains("amp") || name.contains("mobile") {
+        weights[4] += 1.0;
+    }
+    let total: f64 = weights.iter().sum();
+    let mut x = rng.gen_range(0.0..total);
+    for (c, w) in Convention::ALL.iter().zip(weights) {
+        if x < w {
+            return *c;
+        }
+        x -= w;
+    }
+    Convention::DivSoup
+}
+
+/// A line's text as HTML can carry it, and as chaff's extraction reads it back: runs of ASCII
+/// white space collapsed to one space, none at either end.
+pub fn html_text(line: &str) -> String {
+    line.split(|c: char| c.is_ascii_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The lines chaff reads from a page's rendering: [`html_text`] of each line.
+pub fn html_lines(page: &ComposedPage) -> Vec<String> {
+    page.lines.iter().map(|l| html_text(&l.text)).collect()
+}
+
+/// Escapes text for an element's content.
+fn escape_text(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Escapes text for a quoted attribute value.
+fn escape_attr(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The places a site names with a class or id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Slot {
+    Wrap,
+    Header,
+    Menu,
+    MenuItem,
+    Search,
+    Logo,
+    Main,
+    ArticleBox,
+    HeadBox,
+    Headline,
+    Deck,
+    Info,
+    Share,
+    Byline,
+    Body,
+    Para,
+    Subhead,
+    Figure,
+    Caption,
+    Credit,
+    Ad,
+    Summary,
+    RelatedBox,
+    RelatedTitle,
+    RelatedItem,
+    RelatedMeta,
+    AfterBox,
+    Copyright,
+    Footer,
+    FooterLinks,
+    Bio,
+}
+
+const SLOTS: usize = 31;
+
+/// Concept words of each slot in three vocabularies: English words, abbreviations, Korean
+/// romanizations. Each entry is space-separated words, joined by the site's naming style.
+fn vocab(slot: Slot) -> [&'static [&'static str]; 3] {
+    match slot {
+        Slot::Wrap => [
+            &[
+                "wrapper",
+                "container",
+                "page",
+                "site wrap",
+                "layout",
+                "inner",
+            ],
+            &["wrap", "cont", "ctn", "wrp", "in", "sec"],
+            &["jeonche", "bonmun wrap", "yeongyeok"],
+        ],
+        Slot::Header => [
+            &[
+                "header",
+                "site header",
+                "masthead",
+                "top bar",
+                "global header",
+            ],
+            &["hd", "hdr", "gnb wrap", "top", "tnb"],
+            &["meori", "sangdan", "sangdan yeongyeok"],
+        ],
+        Slot::Menu => [
+            &[
+                "main nav",
+                "menu",
+                "nav list",
+                "primary menu",
+                "section nav",
+            ],
+            &["gnb", "lnb", "snb", "nav", "gnb list", "mnu"],
+            &["menu mokrok", "sangdan menu", "bunya"],
+        ],
+        Slot::MenuItem => [
+            &["nav item", "menu item", "nav link", "item"],
+            &["itm", "m item", "gnb li", "lnk"],
+            &["menu hangmok", "hangmok"],
+        ],
+        Slot::Search => [
+            &["search", "search form", "site search"],
+            &["srch", "sch", "sch box", "q box"],
+            &["geomsaek", "geomsaek chang"],
+        ],
+        Slot::Logo => [
+            &["logo", "brand", "site logo"],
+            &["lg", "logo a", "ci"],
+            &["rogo", "sangho"],
+        ],
+        Slot::Main => [
+            &["main", "content", "main content", "primary"],
+            &["cnt", "ct", "mc", "contents"],
+            &["bonmun yeongyeok", "naeyong"],
+        ],
+        Slot::ArticleBox => [
+            &["article", "story", "post", "news article", "entry"],
+            &["art", "atc", "arti", "news view", "view"],
+            &["gisa", "gisa bogi", "news gisa"],
+        ],
+        Slot::HeadBox => [
+            &[
+                "article header",
+                "story head",
+                "title area",
+                "headline wrap",
+            ],
+            &["art hd", "tit area", "atc head", "view top", "top area"],
+            &["jemok yeongyeok", "gisa meori"],
+        ],
+        Slot::Headline => [
+            &["headline", "title", "article title", "story title"],
+            &["tit", "h tit", "atc tit", "subject", "tit view"],
+            &["jemok", "gisa jemok"],
+        ],
+        Slot::Deck => [
+            &[
+                "subtitle",
+                "deck",
+                "standfirst",
+                "summary line",
+                "sub headline",
+            ],
+            &["sub tit", "stit", "s tit", "sbj sub"],
+            &["bujemok", "jungjemok"],
+        ],
+        Slot::Info => [
+            &[
+                "meta",
+                "article info",
+                "date",
+                "published",
+                "timestamp",
+                "dateline",
+            ],
+            &["info", "dt", "date txt", "reg dt", "upd", "tm"],
+            &["ipryeok", "nalja", "deungrok il", "sujeong il"],
+        ],
+        Slot::Share => [
+            &["share", "share tools", "social", "utility", "actions"],
+            &["sns", "shr", "util", "btn sns", "fnt size"],
+            &["gongyu", "sns gongyu", "seobi", "geulja keugi"],
+        ],
+        Slot::Byline => [
+            &[
+                "byline",
+                "author",
+                "reporter",
+                "writer",
+                "author name",
+                "contributor",
+            ],
+            &["by", "rptr", "wrtr", "athr", "rep name"],
+            &["kija", "gija ireum", "pilja", "kija jeongbo"],
+        ],
+        Slot::Body => [
+            &[
+                "article body",
+                "story body",
+                "content",
+                "article text",
+                "entry content",
+                "post content",
+            ],
+            &[
+                "art cont",
+                "atc body",
+                "cnt body",
+                "txt area",
+                "view cont",
+                "art txt",
+            ],
+            &["gisa bonmun", "bonmun", "gisa naeyong", "news bonmun"],
+        ],
+        Slot::Para => [
+            &["paragraph", "text", "body text", "story text"],
+            &["para", "txt", "p txt", "par"],
+            &["mundan", "bonmun txt"],
+        ],
+        Slot::Subhead => [
+            &["subheading", "section title", "inline heading", "crosshead"],
+            &["sub hd", "s tit", "mid tit", "h sub"],
+            &["sojemok", "junggan jemok"],
+        ],
+        Slot::Figure => [
+            &["figure", "photo", "image wrap", "media", "inline image"],
+            &["img box", "pht", "fig", "img area", "thumb"],
+            &["sajin", "imiji", "sajin yeongyeok"],
+        ],
+        Slot::Caption => [
+            &["caption", "photo caption", "image caption"],
+            &["cap", "img cap", "desc", "pht txt"],
+            &["sajin seolmyeong", "seolmyeong"],
+        ],
+        Slot::Credit => [
+            &["credit", "photo credit", "source", "image source"],
+            &["cr", "pht cr", "src", "cpy"],
+            &["sajin chulcheo", "chulcheo"],
+        ],
+        Slot::Ad => [
+            &["ad", "advert", "sponsored", "promo", "ad slot"],
+            &["ad box", "adv", "bnr", "ad wrap"],
+            &["gwanggo", "gwanggo yeongyeok"],
+        ],
+        Slot::Summary => [
+            &["summary", "key points", "ai summary", "tldr", "highlights"],
+            &["smry", "sum box", "brief", "hl box"],
+            &["yoyak", "ai yoyak", "haeksim"],
+        ],
+        Slot::RelatedBox => [
+            &[
+                "related",
+                "related news",
+                "more stories",
+                "read more",
+                "recommended",
+                "most read",
+            ],
+            &["rel news", "rltd", "rel art", "more list", "rank news"],
+            &["gwanryeon gisa", "gwanryeon", "chucheon gisa", "manhi bon"],
+        ],
+        Slot::RelatedTitle => [
+            &["section title", "block title", "heading", "box title"],
+            &["tit", "hd tit", "box tit", "ttl"],
+            &["jemok", "gwanryeon jemok"],
+        ],
+        Slot::RelatedItem => [
+            &["item", "story item", "card", "teaser", "list item"],
+            &["itm", "li item", "lst", "art item"],
+            &["mokrok", "hangmok"],
+        ],
+        Slot::RelatedMeta => [
+            &["date", "meta", "time", "count"],
+            &["dt", "info", "cnt", "num"],
+            &["nalja", "sigan"],
+        ],
+        Slot::AfterBox => [
+            &[
+                "article tools",
+                "reactions",
+                "engagement",
+                "comments",
+                "newsletter",
+            ],
+            &["cmt", "react", "util box", "like box", "sub box"],
+            &["daetgeul", "banung", "gudok", "jebo"],
+        ],
+        Slot::Copyright => [
+            &["copyright", "rights", "legal", "copyright notice"],
+            &["cpr", "copy", "cprt", "cr txt"],
+            &["jeojakgwon", "jeojakgwon pyosi", "mudan jeonjae"],
+        ],
+        Slot::Footer => [
+            &["footer", "site footer", "page footer", "bottom"],
+            &["ftr", "ft", "foot", "btm"],
+            &["hadan", "balmit"],
+        ],
+        Slot::FooterLinks => [
+            &["footer links", "footer nav", "site links", "company links"],
+            &["ft menu", "fnb", "f link", "ft lnk"],
+            &["hadan menu", "hoesa sogae"],
+        ],
+        Slot::Bio => [
+            &["author bio", "about author", "profile", "author info"],
+            &["bio", "prf", "athr info"],
+            &["kija sogae", "pilja sogae"],
+        ],
+    }
+}
+
+/// How a site joins the words of a name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Style {
+    Kebab,
+    Snake,
+    Camel,
+    Bem,
+    CssModule,
+    Styled,
+    Emotion,
+    Utility,
+}
+
+const UTILITIES: [&str; 24] = [
+    "flex",
+    "mt-4",
+    "text-sm",
+    "px-2",
+    "py-3",
+    "mb-6",
+    "font-bold",
+    "grid",
+    "gap-2",
+    "items-center",
+    "w-full",
+    "max-w-3xl",
+    "mx-auto",
+    "leading-7",
+    "text-gray-700",
+    "col-md-8",
+    "row",
+    "d-flex",
+    "justify-content-between",
+    "pt-2",
+    "md:w-2/3",
+    "lg:px-8",
+    "clearfix",
+    "fl",
+];
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn random_token(rng: &mut ChaCha8Rng, n: usize, alphabet: &[u8]) -> String {
+    (0..n)
+        .map(|_| alphabet[rng.gen_range(0..alphabet.len())] as char)
+        .collect()
+}
+
+const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const BASE36: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+
+/// A name in a style, from concept words.
+fn styled_name(words: &str, style: Style, block: &str, rng: &mut ChaCha8Rng) -> String {
+    let parts: Vec<&str> = words.split(' ').collect();
+    match style {
+        Style::Kebab => parts.join("-"),
+        Style::Snake => parts.join("_"),
+        Style::Camel => {
+            let mut s = parts[0].to_string();
+            for p in &parts[1..] {
+                s.push_str(&capitalize(p));
+            }
+            s
+        }
+        Style::Bem => {
+            let mut s = format!("{block}__{}", parts.join("-"));
+            if rng.gen_bool(0.2) {
+                let m = ["wide", "main", "lg", "active", "dark", "v2"]
+                    .choose(rng)
+                    .unwrap();
+                s = format!("{s} {s}--{m}");
+            }
+            s
+        }
+        Style::CssModule => {
+            let component: String = capitalize(block);
+            let mut elem = parts[0].to_string();
+            for p in &parts[1..] {
+                elem.push_str(&capitalize(p));
+            }
+            format!("{component}_{elem}__{}", random_token(rng, 5, ALNUM))
+        }
+        Style::Styled => format!(
+            "sc-{} {}",
+            random_token(rng, 6, LETTERS),
+            random_token(rng, 6, LETTERS)
+        ),
+        Style::Emotion => format!("css-{}", random_token(rng, 7, BASE36)),
+        Style::Utility => {
+            let n = rng.gen_range(2..=4);
+            let mut picked: Vec<&str> = UTILITIES.choose_multiple(rng, n).copied().collect();
+            picked.dedup();
+            picked.join(" ")
+        }
+    }
+}
+
+/// How a site writes its body paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Para {
+    /// `<p>` each.
+    P,
+    /// Text in one `div`, paragraphs separated by `<br><br>`.
+    DivBr,
+    /// `<div>` each.
+    Div,
+    /// `<section>` holding a `<p>` each (a CMS's blocks).
+    Section,
+}
+
+/// How a site writes a list of links (menus, related lists, footers).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum List {
+    /// `ul > li > a`.
+    Ul,
+    /// `ol > li > a`.
+    Ol,
+    /// `div > div > a`.
+    Divs,
+    /// `dl > dt > a`, extra lines in `dd`.
+    Dl,
+    /// `p > a` each.
+    Ps,
+    /// Links separated by `<br>` in one block.
+    Br,
+}
+
+/// Everything a site keeps the same across its pages.
+struct Site {
+    conv: Convention,
+    names: Vec<(Option<String>, Option<String>)>,
+    upper: bool,
+    unquoted: bool,
+    sloppy: bool,
+    para: Para,
+    menu: List,
+    related: List,
+    footer: List,
+    related_aside: bool,
+    unlinked_related: bool,
+    headline_tag: &'static str,
+    deck_tag: &'static str,
+    sub_tag: &'static str,
+    byline_tag: &'static str,
+    time_tag: &'static str,
+    copyright_tag: &'static str,
+    caption_figure: bool,
+    /// Photo credits in a `<figcaption>` of their own.
+    credit_figcaption: bool,
+    widget_buttons: bool,
+    depth: usize,
+    html_lang: &'static str,
+    korean: bool,
+}
+
+impl Site {
+    fn new(layout: &str, lang: &str, seed: u64) -> Site {
+        let conv = convention_for(layout, lang, seed);
+        let mut rng = site_rng(layout, seed);
+        // Past the draw `convention_for` made.
+        let _: f64 = rng.gen_range(0.0..1.0);
+        let korean = lang == "kor";
+        let styles: &[(Style, u32)] = match conv {
+            Convention::Semantic => &[
+                (Style::Kebab, 5),
+                (Style::Bem, 3),
+                (Style::CssModule, 2),
+                (Style::Styled, 1),
+                (Style::Emotion, 1),
+                (Style::Utility, 2),
+                (Style::Camel, 1),
+            ],
+            Convention::DivSoup => &[
+                (Style::Kebab, 3),
+                (Style::Snake, 3),
+                (Style::Camel, 2),
+                (Style::CssModule, 2),
+                (Style::Styled, 2),
+                (Style::Emotion, 2),
+                (Style::Utility, 1),
+                (Style::Bem, 1),
+            ],
+            Convention::Table | Convention::Broken => {
+                &[(Style::Snake, 4), (Style::Camel, 2), (Style::Kebab, 1)]
+            }
+            Convention::Portal => &[(Style::Snake, 5), (Style::Camel, 2), (Style::Kebab, 1)],
+            Convention::Amp => &[
+                (Style::Kebab, 3),
+                (Style::Bem, 2),
+                (Style::Utility, 1),
+                (Style::Emotion, 1),
+            ],
+        };
+        let pick_style = |rng: &mut ChaCha8Rng| {
+            styles
+                .choose_weighted(rng, |s| s.1)
+                .map(|s| s.0)
+                .unwrap_or(Style::Kebab)
+        };
+        let main_style = pick_style(&mut rng);
+        // Vocabulary weights: English words, abbreviations, romanized Korean.
+        let vocab_weights: [u32; 3] = match (korean, conv) {
+            (_, Convention::Portal) => [1, 4, 2],
+            (true, _) => [3, 4, 2],
+            (false, Convention::Table | Convention::Broken) => [4, 4, 1],
+            (false, _) => [8, 3, 1],
+        };
+        let main_vocab = *[0usize, 1, 2]
+            .choose_weighted(&mut rng, |&v| vocab_weights[v])
+            .unwrap();
+        let block = [
+            "story",
+            "article",
+            "c-article",
+            "o-page",
+            "post",
+            "news",
+            "layout",
+            "content",
+        ]
+        .choose(&mut rng)
+        .unwrap()
+        .to_string();
+        let prefix = if conv == Convention::Portal {
+            ["media_end_", "news_", "view_", "art_", "", "newsct_"]
+                .choose(&mut rng)
+                .unwrap()
+                .to_string()
+        } else {
+            String::new()
+        };
+        let no_class = match conv {
+            Convention::Table | Convention::Broken => 0.35,
+            Convention::Amp => 0.25,
+            _ => 0.12,
+        };
+        let mut names = Vec::with_capacity(SLOTS);
+        for slot in 0..SLOTS {
+            let slot = slot_of(slot);
+            let style = if rng.gen_bool(0.75) {
+                main_style
+            } else {
+                pick_style(&mut rng)
+            };
+            let v = if rng.gen_bool(0.7) {
+                main_vocab
+            } else {
+                *[0usize, 1, 2]
+                    .choose_weighted(&mut rng, |&v| vocab_weights[v])
+                    .unwrap()
+            };
+            let words = *vocab(slot)[v].choose(&mut rng).unwrap();
+            let class = if rng.gen_bool(no_class) {
+                None
+            } else {
+                let name = styled_name(words, style, &block, &mut rng);
+                Some(if prefix.is_empty() || style != Style::Snake {
+                    name
+                } else {
+                    format!("{prefix}{name}")
+                })
+            };
+            let id = if rng.gen_bool(0.12) || (class.is_none() && rng.gen_bool(0.3)) {
+                let words = *vocab(slot)[v].choose(&mut rng).unwrap();
+                let id_style = if rng.gen_bool(0.5) {
+                    Style::Camel
+                } else {
+                    Style::Snake
+                };
+                Some(styled_name(words, id_style, &block, &mut rng))
+            } else {
+                None
+            };
+            names.push((class, id));
+        }
+        if conv == Convention::Portal {
+            // The ids portals really use for their article text.
+            let body_id = [
+                "dic_area",
+                "articeBody",
+                "harmonyContainer",
+                "articleBodyContents",
+                "newsEndContents",
+                "articleView",
+            ]
+            .choose(&mut rng)
+            .unwrap();
+            names[Slot::Body as usize].1 = Some(body_id.to_string());
+            // The wrappers and names of a portal's article view, one family per site (with
+            // the site's own names for what a family does not name).
+            type Scheme = [(Slot, Option<&'static str>, Option<&'static str>); 8];
+            const SCHEMES: [Scheme; 3] = [
+                [
+                    (Slot::ArticleBox, Some("newsct"), Some("newsct_wrapper")),
+                    (Slot::HeadBox, None, Some("media_end_head go_trans")),
+                    (
+                        Slot::Headline,
+                        Some("title_area"),
+                        Some("media_end_head_headline"),
+                    ),
+                    (Slot::Byline, None, Some("media_end_head_journalist_name")),
+                    (Slot::Info, None, Some("media_end_head_info_datestamp")),
+                    (Slot::RelatedBox, None, Some("media_end_linked_more")),
+                    (Slot::Copyright, None, Some("c_text")),
+                    (Slot::Main, Some("ct"), Some("newsct")),
+                ],
+                [
+                    (Slot::ArticleBox, Some("kakaoContent"), Some("cont_view")),
+                    (Slot::HeadBox, None, Some("head_view")),
+                    (Slot::Headline, None, Some("tit_view")),
+                    (Slot::Byline, None, Some("txt_info")),
+                    (Slot::Info, None, Some("info_view")),
+                    (Slot::RelatedBox, None, Some("box_recom")),
+                    (Slot::Copyright, None, Some("txt_copyright")),
+                    (Slot::Main, Some("cMain"), Some("main-content")),
+                ],
+                [
+                    (Slot::ArticleBox, Some("articleView"), Some("articleCont")),
+                    (Slot::HeadBox, None, Some("articleHead")),
+                    (Slot::Headline, Some("articleTitle"), Some("articleSubecjt")),
+                    (Slot::Byline, None, Some("articleWriter")),
+                    (Slot::Info, None, Some("articleInfo")),
+                    (Slot::RelatedBox, None, Some("relation_news")),
+                    (Slot::Copyright, None, Some("copyright")),
+                    (Slot::Main, Some("container"), None),
+                ],
+            ];
+            let scheme = SCHEMES.choose(&mut rng).unwrap();
+            for &(slot, id, class) in scheme {
+                if rng.gen_bool(0.8) {
+                    names[slot as usize] = (class.map(str::to_string), id.map(str::to_string));
+                }
+            }
+        }
+        let para = match conv {
+            Convention::Portal => *[Para::DivBr, Para::DivBr, Para::P, Para::Section]
+                .choose(&mut rng)
+                .unwrap(),
+            Convention::Table => *[Para::DivBr, Para::DivBr, Para::P, Para::Div]
+                .choose(&mut rng)
+                .unwrap(),
+            Convention::Broken => *[Para::P, Para::P, Para::DivBr, Para::Div]
+                .choose(&mut rng)
+                .unwrap(),
+            Convention::Amp => *[Para::P, Para::P, Para::P, Para::Div]
+                .choose(&mut rng)
+                .unwrap(),
+            _ => *[
+                Para::P,
+                Para::P,
+                Para::P,
+                Para::P,
+                Para::Div,
+                Para::Section,
+                Para::DivBr,
+            ]
+            .choose(&mut rng)
+            .unwrap(),
+        };
+        let lists = [
+            List::Ul,
+            List::Ul,
+            List::Ul,
+            List::Ol,
+            List::Divs,
+            List::Divs,
+            List::Dl,
+            List::Ps,
+            List::Br,
+        ];
+        let menu = *[List::Ul, List::Ul, List::Ul, List::Divs, List::Ps, List::Br]
+            .choose(&mut rng)
+            .unwrap();
+        let related = *lists.choose(&mut rng).unwrap();
+        let footer = *[List::Ul, List::Ul, List::Divs, List::Ps, List::Br, List::Dl]
+            .choose(&mut rng)
+            .unwrap();
+        let semantic = matches!(conv, Convention::Semantic | Convention::Amp);
+        Site {
+            conv,
+            names,
+            upper: conv == Convention::Broken && rng.gen_bool(0.7)
+                || conv == Convention::Table && rng.gen_bool(0.3),
+            unquoted: matches!(conv, Convention::Broken | Convention::Table) && rng.gen_bool(0.7),
+            sloppy: conv == Convention::Broken,
+            para,
+            menu,
+            related,
+            footer,
+            related_aside: semantic && rng.gen_bool(0.7),
+            unlinked_related: rng.gen_bool(0.12),
+            headline_tag: ["h1", "h1", "h1", "h2", "h3", "div", "p"]
+                .choose(&mut rng)
+                .unwrap(),
+            deck_tag: ["h2", "p", "div", "h3", "strong"].choose(&mut rng).unwrap(),
+            sub_tag: ["h2", "h3", "h3", "h4", "strong", "b", "p"]
+                .choose(&mut rng)
+                .unwrap(),
+            byline_tag: ["span", "div", "p", "address", "em", "strong", "a"]
+                .choose(&mut rng)
+                .unwrap(),
+            time_tag: if semantic && rng.gen_bool(0.8) || rng.gen_bool(0.25) {
+                "time"
+            } else {
+                ["span", "em", "p", "div"].choose(&mut rng).unwrap()
+            },
+            copyright_tag: ["p", "div", "address", "small", "span"]
+                .choose(&mut rng)
+                .unwrap(),
+            caption_figure: semantic && rng.gen_bool(0.85) || rng.gen_bool(0.3),
+            widget_buttons: rng.gen_bool(0.6),
+            credit_figcaption: rng.gen_bool(0.35),
+            depth: rng.gen_range(2..=9),
+            html_lang: if korean { "ko" } else { "en" },
+            korean,
+        }
+    }
+}
+
+fn slot_of(i: usize) -> Slot {
+    use Slot::*;
+    const ALL: [Slot; SLOTS] = [
+        Wrap,
+        Header,
+        Menu,
+        MenuItem,
+        Search,
+        Logo,
+        Main,
+        ArticleBox,
+        HeadBox,
+        Headline,
+        Deck,
+        Info,
+        Share,
+        Byline,
+        Body,
+        Para,
+        Subhead,
+        Figure,
+        Caption,
+        Credit,
+        Ad,
+        Summary,
+        RelatedBox,
+        RelatedTitle,
+        RelatedItem,
+        RelatedMeta,
+        AfterBox,
+        Copyright,
+        Footer,
+        FooterLinks,
+        Bio,
+    ];
+    ALL[i]
+}
+
+/// Where on the page a run of lines stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Header,
+    Head,
+    Body,
+    End,
+    After,
+    Related,
+    Footer,
+}
+
+fn zone(role: LineRole, story_started: bool) -> Zone {
+    use LineRole::*;
+    match role {
+        TopMenu => Zone::Header,
+        Headline | Deck | AfterHeadline | SummaryHeading | SummaryItem | SummaryDisclaimer => {
+            Zone::Head
+        }
+        Byline if !story_started => Zone::Head,
+        Byline | AuthorBio | Copyright => Zone::End,
+        Paragraph | Subheading | ListItem | PhotoControl | Caption | PhotoCredit | InArticleAd
+        | InlineRelated => Zone::Body,
+        AfterArticle => Zone::After,
+        RelatedHeading | RelatedItem | RelatedTeaser | RelatedAuthor | RelatedMeta
+        | OwnHeadlineInRelated => Zone::Related,
+        Bottom | FooterCopyright => Zone::Footer,
+    }
+}
+
+/// The HTML writer of one page.
+struct W<'a> {
+    out: String,
+    site: &'a Site,
+    rng: ChaCha8Rng,
+    /// Inside a table (between `<table>` and a cell): only rows and cells may follow.
+    in_table: bool,
+    /// Ids written so far: an id is written once per page.
+    ids: Vec<String>,
+}
+
+impl W<'_> {
+    fn tag(&self, t: &str) -> String {
+        if self.site.upper {
+            t.to_ascii_uppercase()
+        } else {
+            t.to_string()
+        }
+    }
+
+    fn attr(&self, name: &str, value: &str) -> String {
+        let simple = !value.is_empty()
+            && value.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':')
+            });
+        if self.site.unquoted && simple {
+            format!(" {name}={value}")
+        } else {
+            format!(" {name}=\"{}\"", escape_attr(value))
+        }
+    }
+
+    fn slot_attrs(&mut self, slot: Slot) -> String {
+        let (class, id) = &self.site.names[slot as usize];
+        let mut s = String::new();
+        if let Some(id) = id {
+            if !self.ids.contains(id) {
+                s += &self.attr("id", id);
+                self.ids.push(id.clone());
+            }
+        }
+        if let Some(class) = class {
+            s += &self.attr("class", class);
+        }
+        s
+    }
+
+    fn open(&mut self, tag: &str, attrs: &str) {
+        let t = self.tag(tag);
+        let _ = write!(self.out, "<{t}{attrs}>");
+    }
+
+    fn open_slot(&mut self, tag: &str, slot: Slot) {
+        let a = self.slot_attrs(slot);
+        self.open(tag, &a);
+    }
+
+    /// Closes an element; sloppy sites leave out the end tags the parser implies.
+    fn close(&mut self, tag: &str) {
+        if self.site.sloppy {
+            let skip = match tag {
+                "p" | "li" | "td" | "tr" | "dt" | "dd" => 0.7,
+                // A missing `</div>` nests what follows one level deeper: no line changes.
+                "div" => 0.15,
+                _ => 0.0,
+            };
+            if skip > 0.0 && self.rng.gen_bool(skip) {
+                return;
+            }
+        }
+        let t = self.tag(tag);
+        let _ = write!(self.out, "</{t}>");
+        if matches!(
+            tag,
+            "div" | "p" | "li" | "ul" | "section" | "tr" | "table" | "header" | "footer"
+        ) {
+            self.out.push('\n');
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let t = html_text(text);
+        escape_text(&t, &mut self.out);
+    }
+
+    fn href(&mut self) -> String {
+        let n: u32 = self.rng.gen_range(1000..99999);
+        let h = match self.rng.gen_range(0..6) {
+            0 => "#".to_string(),
+            1 => format!("/news/articleView.html?idxno={n}"),
+            2 => format!("/article/{n}"),
+            3 => format!("https://news.example.com/{n}.html"),
+            4 => "javascript:void(0)".to_string(),
+            _ => format!("/read/{n}?ref=list"),
+        };
+        self.attr("href", &h)
+    }
+
+    /// A link around text.
+    fn link(&mut self, text: &str) {
+        let h = self.href();
+        self.open("a", &h);
+        self.text(text);
+        self.close("a");
+    }
+
+    /// Text with, now and then, some of its words in an inline element (link, bold, span):
+    /// inline elements do not end lines, so the line stays one line with the same words.
+    fn rich_text(&mut self, text: &str, chance: f64) {
+        let t = html_text(text);
+        let words: Vec<&str> = t.split(' ').collect();
+        if words.len() < 4 || !self.rng.gen_bool(chance) {
+            self.text(&t);
+            return;
+        }
+        let from = self.rng.gen_range(0..words.len() - 1);
+        let to = (from + self.rng.gen_range(1..4)).min(words.len());
+        let tag = *["a", "b", "strong", "span", "em", "a"]
+            .choose(&mut self.rng)
+            .unwrap();
+        self.text(&words[..from].join(" "));
+        if from > 0 {
+            self.out.push(' ');
+        }
+        let attrs = if tag == "a" {
+            self.href()
+        } else {
+            String::new()
+        };
+        self.open(tag, &attrs);
+        self.text(&words[from..to].join(" "));
+        self.close(tag);
+        if to < words.len() {
+            self.out.push(' ');
+            self.text(&words[to..].join(" "));
+        }
+    }
+
+    /// One line in its own block: `<tag attrs>text</tag>`.
+    fn block_line(&mut self, tag: &str, slot: Option<Slot>, text: &str) {
+        let attrs = slot.map(|s| self.slot_attrs(s)).unwrap_or_default();
+        self.open(tag, &attrs);
+        self.text(text);
+        self.close(tag);
+    }
+
+    /// One line as inline element inside a block: `<div><span>text</span></div>`.
+    fn wrapped_line(&mut self, block: &str, inline: &str, slot: Option<Slot>, text: &str) {
+        if is_inline(inline) {
+            self.open(block, "");
+            let attrs = slot.map(|s| self.slot_attrs(s)).unwrap_or_default();
+            self.open(inline, &attrs);
+            self.text(text);
+            self.close(inline);
+            self.close(block);
+        } else {
+            self.block_line(inline, slot, text);
+        }
+    }
+
+    /// Noise that yields no line, between blocks.
+    fn noise(&mut self, chance: f64) {
+        if !self.rng.gen_bool(chance) {
+            return;
+        }
+        if self.in_table {
+            let _ = write!(
+                self.out,
+                "<!-- {} -->",
+                ["row", "//tr", "ad", "end"].choose(&mut self.rng).unwrap()
+            );
+            return;
+        }
+        let k = self.rng.gen_range(0..9);
+        let hidden_text = if self.site.korean {
+            [
+                "본문 바로가기",
+                "광고",
+                "닫기",
+                "메뉴 열기",
+                "이 기사를 추천합니다",
+            ]
+        } else {
+            [
+                "Skip to content",
+                "Advertisement",
+                "Close",
+                "Open menu",
+                "Loading...",
+            ]
+        };
+        let h = *hidden_text.choose(&mut self.rng).unwrap();
+        match k {
+            0 => {
+                let _ = write!(self.out, "<!-- {} -->", ["// ad slot", "start article", "google_ad_section_start", "[if lt IE 9]", "end nav"].choose(&mut self.rng).unwrap());
+            }
+            1 => self.out.push_str("<script>window.dataLayer=window.dataLayer||[];dataLayer.push({'event':'view'});</script>"),
+            2 => {
+                let n: u32 = self.rng.gen_range(1..999);
+                let _ = write!(self.out, "<div><img src=\"/img/{n}.jpg\" alt=\"\" width=1 height=1></div>");
+            }
+            3 => self.out.push_str("<span class=\"ico\"><svg viewBox=\"0 0 24 24\" width=\"16\"><title>icon</title><path d=\"M3 12h18\"/></svg></span>"),
+            4 => {
+                let t = self.tag("div");
+                let _ = write!(self.out, "<{t} hidden>{h}</{t}>");
+            }
+            5 => {
+                let t = self.tag("div");
+                let style = ["display:none", "display: none;", "DISPLAY:NONE", "visibility:hidden"].choose(&mut self.rng).unwrap();
+                let _ = write!(self.out, "<{t} style=\"{style}\"><a href=\"#\">{h}</a></{t}>");
+            }
+            6 => {
+                let a = self.slot_attrs(Slot::Wrap);
+                let t = self.tag("div");
+                let _ = write!(self.out, "<{t}{a}></{t}>");
+            }
+            7 => self.out.push_str("<style>.x{display:none}</style>"),
+            _ => self.out.push_str("<ins class=\"adsbygoogle\" data-ad-slot=\"1234\"></ins>"),
+        }
+    }
+
+    fn wrappers(&mut self, n: usize) {
+        for _ in 0..n {
+            let a = if self.rng.gen_bool(0.6) {
+                self.slot_attrs(Slot::Wrap)
+            } else {
+                String::new()
+            };
+            self.open("div", &a);
+        }
+    }
+
+    fn close_wrappers(&mut self, n: usize) {
+        for _ in 0..n {
+            self.close("div");
+        }
+    }
+}
+
+fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "span" | "em" | "strong" | "b" | "a" | "time" | "small" | "font" | "i" | "cite"
+    )
+}
+
+/// Renders a composed page as an HTML document whose lines, as chaff extracts them, are
+/// [`html_lines`] of the page. The page's layout decides the convention and class names
+/// ([`convention_for`]); the page's number and the seed vary the rest.
+pub fn render_html(page: &ComposedPage) -> String {
+    let site = Site::new(&page.layout, &page.site_lang, page.seed);
+    let rng = ChaCha8Rng::seed_from_u64(
+        page.seed
+            ^ fnv(&page.layout).rotate_left(17)
+            ^ (page.number as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+    );
+    let mut w = W {
+        out: String::with_capacity(8192),
+        site: &site,
+        rng,
+        in_table: false,
+        ids: Vec::new(),
+    };
+    head(&mut w, page);
+    let depth = (site.depth + w.rng.gen_range(0..=3)).clamp(2, 12);
+    let outer = w.rng.gen_range(1..=depth.min(3));
+    w.wrappers(outer);
+    // Runs of lines in one zone.
+    let mut runs: Vec<(Zone, Vec<usize>)> = Vec::new();
+    let mut story_started = false;
+    for (i, role) in page.roles.iter().enumerate() {
+        story_started |= matches!(role, LineRole::Paragraph | LineRole::Subheading);
+        let z = zone(*role, story_started);
+        match runs.last_mut() {
+            Some((last, lines)) if *last == z => lines.push(i),
+            _ => runs.push((z, vec![i])),
+        }
+    }
+    let article_zones = |z: Zone| matches!(z, Zone::Head | Zone::Body | Zone::End);
+    let mut in_article = false;
+    let mut in_main = false;
+    let inner = depth - outer;
+    let table = site.conv == Convention::Table;
+    for (k, (z, lines)) in runs.iter().enumerate() {
+        if in_article && !article_zones(*z) {
+            close_article(&mut w, inner);
+            in_article = false;
+        }
+        if in_main && *z == Zone::Footer {
+            close_main(&mut w);
+            in_main = false;
+        }
+        if !in_main && *z != Zone::Footer && *z != Zone::Header {
+            open_main(&mut w);
+            in_main = true;
+        }
+        if !in_article && article_zones(*z) {
+            open_article(&mut w, inner);
+            in_article = true;
+        }
+        w.noise(0.3);
+        if table {
+            w.open("table", &w.attr("width", "100%"));
+            w.open("tr", "");
+            w.open("td", &w.attr("valign", "top"));
+        }
+        let first_related = *z == Zone::Related && k > 0;
+        let _ = first_related;
+        match z {
+            Zone::Header => header(&mut w, page, lines),
+            Zone::Head => head_box(&mut w, page, lines),
+            Zone::Body => body(&mut w, page, lines),
+            Zone::End => end_box(&mut w, page, lines),
+            Zone::After => after_box(&mut w, page, lines),
+            Zone::Related => related(&mut w, page, lines),
+            Zone::Footer => footer(&mut w, page, lines),
+        }
+        if table {
+            w.close("td");
+            w.close("tr");
+            w.close("table");
+        }
+    }
+    if in_article {
+        close_article(&mut w, inner);
+    }
+    if in_main {
+        close_main(&mut w);
+    }
+    w.noise(0.5);
+    w.close_wrappers(outer);
+    w.out.push_str(
+        "<script>(function(){var s=document.createElement('script');s.async=true;})();</script>\n",
+    );
+    let b = w.tag("body");
+    let h = w.tag("html");
+    let _ = writeln!(w.out, "</{b}></{h}>");
+    w.out
+}
+
+fn head(w: &mut W, page: &ComposedPage) {
+    let site = w.site;
+    let headline = page
+        .roles
+        .iter()
+        .position(|r| *r == LineRole::Headline)
+        .map(|i| page.lines[i].text.clone())
+        .unwrap_or_default();
+    let mut title = String::new();
+    escape_text(&html_text(&headline), &mut title);
+    let html = w.tag("html");
+    let headt = w.tag("head");
+    let body = w.tag("body");
+    match site.conv {
+        Convention::Amp => {
+            let _ = write!(
+                w.out,
+                "<!doctype html>\n<html amp lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+<script async src=\"https://cdn.ampproject.org/v0.js\"></script>\
+<style amp-boilerplate>body{{visibility:hidden}}</style><style amp-custom>.x{{color:#222}}</style>\
+<link rel=\"canonical\" href=\"/article/{}\"></head>\n<body>\n",
+                site.html_lang, page.number
+            );
+        }
+        Convention::Table | Convention::Broken => {
+            let dt = if w.rng.gen_bool(0.5) {
+                "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\">"
+            } else {
+                "<!DOCTYPE html>"
+            };
+            let charset = if site.korean { "euc-kr" } else { "iso-8859-1" };
+            let _ = write!(
+                w.out,
+                "{dt}\n<{html}><{headt}><META http-equiv=\"Content-Type\" content=\"text/html; charset={charset}\"><TITLE>{title}</TITLE>\
+<SCRIPT language=javascript src=\"/js/common.js\"></SCRIPT><LINK rel=stylesheet href=\"/css/style.css\"></{headt}>\n<{body} leftmargin=0 topmargin=0>\n"
+            );
+        }
+        _ => {
+            let _ = write!(
+                w.out,
+                "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+<title>{title}</title><meta property=\"og:title\" content=\"{}\"><link rel=\"stylesheet\" href=\"/static/main.css\">\
+<script src=\"/static/app.js\" defer></script></head>\n<body>\n",
+                site.html_lang,
+                escape_attr(&html_text(&headline))
+            );
+        }
+    }
+}
+
+fn open_main(w: &mut W) {
+    let tag = match w.site.conv {
+        Convention::Semantic | Convention::Amp => "main",
+        _ => "div",
+    };
+    w.open_slot(tag, Slot::Main);
+}
+
+fn close_main(w: &mut W) {
+    let tag = match w.site.conv {
+        Convention::Semantic | Convention::Amp => "main",
+        _ => "div",
+    };
+    w.close(tag);
+}
+
+fn open_article(w: &mut W, inner: usize) {
+    let n = inner;
+    w.wrappers(n / 2);
+    let tag = match w.site.conv {
+        Convention::Semantic | Convention::Amp => "article",
+        _ => "div",
+    };
+    w.open_slot(tag, Slot::ArticleBox);
+    w.wrappers(n - n / 2);
+}
+
+fn close_article(w: &mut W, inner: usize) {
+    let n = inner;
+    w.close_wrappers(n - n / 2);
+    let tag = match w.site.conv {
+        Convention::Semantic | Convention::Amp => "article",
+        _ => "div",
+    };
+    w.close(tag);
+    w.close_wrappers(n / 2);
+}
+
+/// A list of one-line items in the site's list style.
+fn list(w: &mut W, style: List, item_slot: Slot, texts: &[&str], linked: bool) {
+    let item = |w: &mut W, t: &str| {
+        if linked {
+            w.link(t)
+        } else {
+            w.text(t)
+        }
+    };
+    match style {
+        List::Ul | List::Ol => {
+            let tag = if style == List::Ul { "ul" } else { "ol" };
+            w.open(tag, "");
+            for t in texts {
+                w.open_slot("li", item_slot);
+                item(w, t);
+                w.close("li");
+            }
+            w.close(tag);
+        }
+        List::Dl => {
+            w.open("dl", "");
+            for t in texts {
+                w.open("dt", "");
+                item(w, t);
+                w.close("dt");
+            }
+            w.close("dl");
+        }
+        List::Divs => {
+            for t in texts {
+                w.open_slot("div", item_slot);
+                item(w, t);
+                w.close("div");
+            }
+        }
+        List::Ps => {
+            for t in texts {
+                w.open_slot("p", item_slot);
+                item(w, t);
+                w.close("p");
+            }
+        }
+        List::Br => {
+            w.open("div", "");
+            for (i, t) in texts.iter().enumerate() {
+                if i > 0 {
+                    let br = w.tag("br");
+                    let _ = write!(w.out, "<{br}>");
+                }
+                item(w, t);
+            }
+            w.close("div");
+        }
+    }
+}
+
+fn texts<'p>(page: &'p ComposedPage, lines: &[usize]) -> Vec<&'p str> {
+    lines.iter().map(|&i| page.lines[i].text.as_str()).collect()
+}
+
+fn is_search(t: &str) -> bool {
+    let l = t.to_lowercase();
+    l.contains("search") || t.contains("검색")
+}
+
+fn is_button_like(t: &str) -> bool {
+    let l = t.to_lowercase();
+    [
+        "log in",
+        "login",
+        "sign in",
+        "subscribe",
+        "menu",
+        "share",
+        "print",
+        "font",
+        "close",
+        "로그인",
+        "구독",
+        "공유",
+        "인쇄",
+        "글자",
+        "닫기",
+        "스크랩",
+        "가",
+        "facebook",
+        "copy",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+fn header(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let t = texts(page, lines);
+    let tag = if matches!(w.site.conv, Convention::Semantic | Convention::Amp) {
+        "header"
+    } else {
+        "div"
+    };
+    w.open_slot(tag, Slot::Header);
+    let mut rest: &[&str] = &t;
+    // The first line is often the logo or the site's name.
+    if rest.len() > 2 && w.rng.gen_bool(0.4) {
+        let tag = if w.rng.gen_bool(0.5) { "div" } else { "h1" };
+        w.open_slot(tag, Slot::Logo);
+        w.link(rest[0]);
+        w.close(tag);
+        rest = &rest[1..];
+    }
+    w.noise(0.3);
+    // Menus in chunks: a utility bar, the main menu, a section menu.
+    while !rest.is_empty() {
+        let n = w.rng.gen_range(1..=rest.len().min(8));
+        let chunk = &rest[..n];
+        rest = &rest[n..];
+        if chunk.len() == 1 && is_search(chunk[0]) && w.site.conv != Convention::Table {
+            w.open_slot("form", Slot::Search);
+            let _ = write!(w.out, "<input type=\"text\" name=\"q\">");
+            let b = if w.rng.gen_bool(0.7) {
+                "button"
+            } else {
+                "label"
+            };
+            w.block_line(b, None, chunk[0]);
+            w.close("form");
+            continue;
+        }
+        if chunk.len() == 1 && is_button_like(chunk[0]) && w.site.widget_buttons {
+            w.block_line("button", None, chunk[0]);
+            continue;
+        }
+        let nav =
+            matches!(w.site.conv, Convention::Semantic | Convention::Amp) && w.rng.gen_bool(0.8);
+        if nav {
+            w.open_slot("nav", Slot::Menu);
+        } else {
+            w.open_slot("div", Slot::Menu);
+        }
+        let style = if w.site.conv == Convention::Table {
+            List::Divs
+        } else {
+            w.site.menu
+        };
+        let linked = w.rng.gen_bool(0.92);
+        list(w, style, Slot::MenuItem, chunk, linked);
+        w.close(if nav { "nav" } else { "div" });
+    }
+    w.close(tag);
+}
+
+/// Whether a line under the headline reads as a date or time (it goes in `<time>` on sites
+/// that use it): digits with a clock, a year, or words of time.
+fn looks_like_date(t: &str) -> bool {
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let l = t.to_lowercase();
+    digits > 0
+        && (t.contains(':')
+            || l.contains("20")
+            || ["ago", "updated", "published", "입력", "수정", "전", "승인"]
+                .iter()
+                .any(|w| l.contains(w)))
+}
+
+fn head_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let box_tag = if semantic && w.rng.gen_bool(0.7) {
+        "header"
+    } else {
+        "div"
+    };
+    w.open_slot(box_tag, Slot::HeadBox);
+    let mut i = 0;
+    while i < lines.len() {
+        let role = page.roles[lines[i]];
+        let text = page.lines[lines[i]].text.as_str();
+        match role {
+            LineRole::Headline => {
+                let tag = w.site.headline_tag;
+                if tag == "div" || tag == "p" || w.rng.gen_bool(0.15) {
+                    w.open_slot(if tag == "p" { "p" } else { "div" }, Slot::Headline);
+                    w.open("strong", "");
+                    w.text(text);
+                    w.close("strong");
+                    w.close(if tag == "p" { "p" } else { "div" });
+                } else {
+                    w.block_line(tag, Some(Slot::Headline), text);
+                }
+            }
+            LineRole::Deck => {
+                let tag = w.site.deck_tag;
+                if is_inline(tag) {
+                    w.wrapped_line("div", tag, Some(Slot::Deck), text);
+                } else {
+                    w.block_line(tag, Some(Slot::Deck), text);
+                }
+            }
+            LineRole::AfterHeadline => {
+                // A run of meta lines and widgets, each in its own block.
+                let start = i;
+                while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::AfterHeadline {
+                    i += 1;
+                }
+                after_headline(w, page, &lines[start..=i]);
+            }
+            LineRole::SummaryHeading | LineRole::SummaryItem | LineRole::SummaryDisclaimer => {
+                let start = i;
+                while i + 1 < lines.len()
+                    && matches!(
+                        page.roles[lines[i + 1]],
+                        LineRole::SummaryItem | LineRole::SummaryDisclaimer
+                    )
+                {
+                    i += 1;
+                }
+                summary(w, page, &lines[start..=i]);
+            }
+            _ => byline(w, text),
+        }
+        w.noise(0.12);
+        i += 1;
+    }
+    w.close(box_tag);
+}
+
+fn byline(w: &mut W, text: &str) {
+    let tag = w.site.byline_tag;
+    if w.site.time_tag == "time" && looks_like_date(text) && w.rng.gen_bool(0.5) {
+        // "By Kim Min-ji | May 7, 2024": some sites mark the whole line up as its date.
+        w.open_slot("div", Slot::Byline);
+        w.open("time", "");
+        w.text(text);
+        w.close("time");
+        w.close("div");
+        return;
+    }
+    match tag {
+        "a" => {
+            w.open_slot("div", Slot::Byline);
+            w.link(text);
+            w.close("div");
+        }
+        t if is_inline(t) => {
+            let block = *["div", "p", "div"].choose(&mut w.rng).unwrap();
+            w.wrapped_line(block, t, Some(Slot::Byline), text);
+        }
+        t => w.block_line(t, Some(Slot::Byline), text),
+    }
+}
+
+fn after_headline(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    w.open_slot("div", Slot::Info);
+    for &l in lines {
+        let text = page.lines[l].text.as_str();
+        if looks_like_date(text) {
+            let tag = w.site.time_tag;
+            let block = *["p", "div", "span"].choose(&mut w.rng).unwrap();
+            if tag == "time" {
+                // `<span>` is inline: the line needs a block of its own.
+                let block = if block == "span" { "div" } else { block };
+                w.open(block, "");
+                let stamp = format!(
+                    "20{:02}-{:02}-{:02}T{:02}:{:02}:00{}",
+                    w.rng.gen_range(15..26),
+                    w.rng.gen_range(1..13),
+                    w.rng.gen_range(1..29),
+                    w.rng.gen_range(0..24),
+                    w.rng.gen_range(0..60),
+                    if w.site.korean { "+09:00" } else { "Z" }
+                );
+                let dt = w.attr("datetime", &stamp);
+                w.open("time", &dt);
+                w.text(text);
+                w.close("time");
+                w.close(block);
+            } else if is_inline(tag) {
+                let block = if block == "span" { "p" } else { block };
+                w.wrapped_line(block, tag, Some(Slot::Info), text);
+            } else {
+                w.block_line(tag, Some(Slot::Info), text);
+            }
+        } else if w.site.widget_buttons && w.rng.gen_bool(0.8) {
+            w.open_slot("div", Slot::Share);
+            let _ = write!(w.out, "<span class=\"ico\"><svg width=\"16\" height=\"16\"><use href=\"#i-share\"/></svg></span>");
+            w.block_line("button", None, text);
+            w.close("div");
+        } else if semantic && w.rng.gen_bool(0.3) {
+            let a = w.slot_attrs(Slot::Share);
+            w.open("ul", &a);
+            w.open("li", "");
+            w.link(text);
+            w.close("li");
+            w.close("ul");
+        } else {
+            let block = *["div", "p", "span"].choose(&mut w.rng).unwrap();
+            let block = if block == "span" { "div" } else { block };
+            w.open_slot(block, Slot::Share);
+            w.link(text);
+            w.close(block);
+        }
+    }
+    w.close("div");
+}
+
+fn summary(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let tag = if semantic && w.rng.gen_bool(0.4) {
+        "aside"
+    } else {
+        "div"
+    };
+    w.open_slot(tag, Slot::Summary);
+    let items: Vec<&str> = lines
+        .iter()
+        .filter(|&&l| page.roles[l] == LineRole::SummaryItem)
+        .map(|&l| page.lines[l].text.as_str())
+        .collect();
+    let as_list = w.rng.gen_bool(0.6);
+    let mut items_done = false;
+    for &l in lines {
+        let text = page.lines[l].text.as_str();
+        match page.roles[l] {
+            LineRole::SummaryHeading => {
+                let h = *["h2", "h3", "strong", "p", "div"]
+                    .choose(&mut w.rng)
+                    .unwrap();
+                if is_inline(h) {
+                    w.wrapped_line("div", h, None, text);
+                } else {
+                    w.block_line(h, None, text);
+                }
+            }
+            LineRole::SummaryItem => {
+                if items_done {
+                    continue;
+                }
+                items_done = true;
+                if as_list {
+                    list(w, List::Ul, Slot::Para, &items, false);
+                } else {
+                    for t in &items {
+                        w.block_line("p", None, t);
+                    }
+                }
+            }
+            _ => {
+                w.wrapped_line("p", "small", None, text);
+            }
+        }
+    }
+    w.close(tag);
+}
+
+fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let site = w.site;
+    let conv = site.conv;
+    let tag = if conv == Convention::Semantic && w.rng.gen_bool(0.3) {
+        "section"
+    } else {
+        "div"
+    };
+    w.open_slot(tag, Slot::Body);
+    let mut i = 0;
+    // An open `<br>`-separated run of paragraphs (DivBr).
+    let mut br_run = false;
+    let end_run = |w: &mut W, br_run: &mut bool| {
+        if *br_run {
+            w.close("div");
+            *br_run = false;
+        }
+    };
+    while i < lines.len() {
+        let l = lines[i];
+        let text = page.lines[l].text.as_str();
+        match page.roles[l] {
+            LineRole::Paragraph => {
+                let para = if w.rng.gen_bool(0.08) {
+                    Para::Div
+                } else {
+                    site.para
+                };
+                match para {
+                    Para::DivBr => {
+                        if br_run {
+                            let br = w.tag("br");
+                            let _ = writeln!(w.out, "<{br}><{br}>");
+                        } else {
+                            w.open("div", "");
+                            br_run = true;
+                        }
+                        w.rich_text(text, 0.15);
+                    }
+                    Para::P => {
+                        end_run(w, &mut br_run);
+                        let attrs = if w.rng.gen_bool(0.15) {
+                            w.slot_attrs(Slot::Para)
+                        } else {
+                            String::new()
+                        };
+                        w.open("p", &attrs);
+                        w.rich_text(text, 0.2);
+                        w.close("p");
+                    }
+                    Para::Div => {
+                        end_run(w, &mut br_run);
+                        w.open_slot("div", Slot::Para);
+                        w.rich_text(text, 0.15);
+                        w.close("div");
+                    }
+                    Para::Section => {
+                        end_run(w, &mut br_run);
+                        w.open_slot("section", Slot::Para);
+                        w.open("p", "");
+                        w.rich_text(text, 0.15);
+                        w.close("p");
+                        w.close("section");
+                    }
+                }
+            }
+            LineRole::Subheading => {
+                end_run(w, &mut br_run);
+                let t = site.sub_tag;
+                if is_inline(t) {
+                    w.wrapped_line("p", t, Some(Slot::Subhead), text);
+                } else {
+                    w.block_line(t, Some(Slot::Subhead), text);
+                }
+            }
+            LineRole::ListItem => {
+                end_run(w, &mut br_run);
+                let start = i;
+                while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::ListItem {
+                    i += 1;
+                }
+                let items = texts(page, &lines[start..=i]);
+                let style = *[List::Ul, List::Ul, List::Ol, List::Ps, List::Br]
+                    .choose(&mut w.rng)
+                    .unwrap();
+                list(w, style, Slot::Para, &items, false);
+            }
+            LineRole::PhotoControl | LineRole::Caption | LineRole::PhotoCredit => {
+                end_run(w, &mut br_run);
+                let start = i;
+                // Control?, caption, credit?: one picture.
+                let mut seen_caption = page.roles[l] == LineRole::Caption;
+                while i + 1 < lines.len() {
+                    let next = page.roles[lines[i + 1]];
+                    let fits = match next {
+                        LineRole::Caption => !seen_caption,
+                        LineRole::PhotoCredit => true,
+                        _ => false,
+                    };
+                    if !fits
+                        || (next == LineRole::PhotoCredit
+                            && page.roles[lines[i]] == LineRole::PhotoCredit)
+                    {
+                        break;
+                    }
+                    seen_caption |= next == LineRole::Caption;
+                    i += 1;
+                }
+                figure(w, page, &lines[start..=i]);
+            }
+            LineRole::InArticleAd => {
+                end_run(w, &mut br_run);
+                w.open_slot("div", Slot::Ad);
+                w.noise(0.5);
+                match w.rng.gen_range(0..4) {
+                    0 => w.block_line("p", None, text),
+                    1 => {
+                        w.open("div", "");
+                        w.link(text);
+                        w.close("div");
+                    }
+                    2 => w.wrapped_line("div", "span", None, text),
+                    _ => {
+                        if w.site.widget_buttons {
+                            w.block_line("button", None, text)
+                        } else {
+                            w.block_line("div", None, text)
+                        }
+                    }
+                }
+                w.close("div");
+            }
+            LineRole::InlineRelated => {
+                end_run(w, &mut br_run);
+                let semantic = matches!(conv, Convention::Semantic | Convention::Amp);
+                let t = if semantic && w.rng.gen_bool(0.5) {
+                    "aside"
+                } else {
+                    "div"
+                };
+                w.open_slot(t, Slot::RelatedBox);
+                let inner = *["p", "div", "strong"].choose(&mut w.rng).unwrap();
+                if inner == "strong" {
+                    w.open("p", "");
+                    w.open("strong", "");
+                    w.link(text);
+                    w.close("strong");
+                    w.close("p");
+                } else {
+                    w.open(inner, "");
+                    w.link(text);
+                    w.close(inner);
+                }
+                w.close(t);
+            }
+            _ => {
+                end_run(w, &mut br_run);
+                w.block_line("p", None, text);
+            }
+        }
+        if !br_run {
+            w.noise(0.06);
+        }
+        i += 1;
+    }
+    end_run(w, &mut br_run);
+    w.close(tag);
+}
+
+fn figure(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let site = w.site;
+    let fig = site.caption_figure;
+    let n: u32 = w.rng.gen_range(100..9999);
+    if fig {
+        w.open_slot("figure", Slot::Figure);
+    } else {
+        w.open_slot("div", Slot::Figure);
+    }
+    if site.conv == Convention::Amp {
+        let _ = write!(w.out, "<amp-img src=\"/photo/{n}.jpg\" width=\"640\" height=\"360\" layout=\"responsive\"></amp-img>");
+    } else {
+        let _ = write!(w.out, "<img src=\"/photo/{n}.jpg\" alt=\"\">");
+    }
+    for &l in lines {
+        let text = page.lines[l].text.as_str();
+        match page.roles[l] {
+            LineRole::PhotoControl => {
+                if site.widget_buttons {
+                    w.block_line("button", None, text);
+                } else {
+                    w.open("div", "");
+                    w.link(text);
+                    w.close("div");
+                }
+            }
+            LineRole::Caption => {
+                if fig {
+                    w.block_line("figcaption", Some(Slot::Caption), text);
+                } else {
+                    let t = *["p", "div", "span"].choose(&mut w.rng).unwrap();
+                    if t == "span" {
+                        w.wrapped_line("div", t, Some(Slot::Caption), text);
+                    } else {
+                        w.block_line(t, Some(Slot::Caption), text);
+                    }
+                }
+            }
+            _ => {
+                let t = *["p", "div", "span", "small"].choose(&mut w.rng).unwrap();
+                if fig && site.credit_figcaption {
+                    w.block_line("figcaption", Some(Slot::Credit), text);
+                } else if is_inline(t) {
+                    w.wrapped_line("div", t, Some(Slot::Credit), text);
+                } else {
+                    w.block_line(t, Some(Slot::Credit), text);
+                }
+            }
+        }
+    }
+    w.close(if fig { "figure" } else { "div" });
+}
+
+fn end_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    for &l in lines {
+        let text = page.lines[l].text.as_str();
+        match page.roles[l] {
+            LineRole::AuthorBio => {
+                let t = *["p", "div", "p"].choose(&mut w.rng).unwrap();
+                w.block_line(t, Some(Slot::Bio), text);
+            }
+            LineRole::Copyright => copyright(w, text),
+            _ => byline(w, text),
+        }
+    }
+}
+
+fn copyright(w: &mut W, text: &str) {
+    let t = w.site.copyright_tag;
+    if is_inline(t) {
+        let block = *["p", "div"].choose(&mut w.rng).unwrap();
+        w.wrapped_line(block, t, Some(Slot::Copyright), text);
+    } else {
+        w.block_line(t, Some(Slot::Copyright), text);
+    }
+}
+
+fn after_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let tag = if semantic && w.rng.gen_bool(0.5) {
+        "section"
+    } else {
+        "div"
+    };
+    w.open_slot(tag, Slot::AfterBox);
+    for &l in lines {
+        let text = page.lines[l].text.as_str();
+        let comment = {
+            let t = text.to_lowercase();
+            t.contains("comment") || text.contains("댓글")
+        };
+        if comment && w.site.conv != Convention::Table && w.rng.gen_bool(0.7) {
+            w.open("form", &w.attr("action", "/comment"));
+            w.out
+                .push_str("<textarea name=\"c\" placeholder=\"...\"></textarea>");
+            let t = if w.rng.gen_bool(0.5) {
+                "label"
+            } else {
+                "button"
+            };
+            w.block_line(t, None, text);
+            w.close("form");
+            continue;
+        }
+        match w.rng.gen_range(0..5) {
+            0 if w.site.widget_buttons => w.block_line("button", None, text),
+            1 => {
+                w.open("div", "");
+                w.link(text);
+                w.close("div");
+            }
+            2 => {
+                w.open("ul", "");
+                w.open("li", "");
+                w.link(text);
+                w.close("li");
+                w.close("ul");
+            }
+            3 => w.wrapped_line("div", "span", None, text),
+            _ => w.block_line("p", None, text),
+        }
+        w.noise(0.08);
+    }
+    w.close(tag);
+}
+
+fn related(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    // Blocks: a heading starts one.
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    for &l in lines {
+        if page.roles[l] == LineRole::RelatedHeading || blocks.is_empty() {
+            blocks.push(Vec::new());
+        }
+        blocks.last_mut().unwrap().push(l);
+    }
+    for block in blocks {
+        related_block(w, page, &block);
+    }
+}
+
+fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let site = w.site;
+    let aside = site.related_aside && w.rng.gen_bool(0.85);
+    // A box above the headline is often part of the site's navigation bar.
+    let top = lines
+        .first()
+        .is_some_and(|&l| !page.roles[..l].contains(&LineRole::Headline));
+    let nav = top && site.conv == Convention::Semantic && w.rng.gen_bool(0.5);
+    let outer = if nav {
+        "nav"
+    } else if aside {
+        "aside"
+    } else {
+        "div"
+    };
+    w.open_slot(outer, Slot::RelatedBox);
+    let mut rest = lines;
+    if let Some(&first) = rest.first() {
+        if page.roles[first] == LineRole::RelatedHeading {
+            let text = page.lines[first].text.as_str();
+            let h = *["h2", "h3", "h4", "strong", "div", "p"]
+                .choose(&mut w.rng)
+                .unwrap();
+            // Tabbed boxes ("most read | latest") make their headings buttons.
+            let h = if site.widget_buttons && w.rng.gen_bool(0.12) {
+                "button"
+            } else {
+                h
+            };
+            if is_inline(h) {
+                w.wrapped_line("div", h, Some(Slot::RelatedTitle), text);
+            } else {
+                w.block_line(h, Some(Slot::RelatedTitle), text);
+            }
+            rest = &rest[1..];
+        }
+    }
+    // Items: a headline with its teaser, author and meta lines.
+    let mut items: Vec<Vec<usize>> = Vec::new();
+    for &l in rest {
+        let starts = matches!(
+            page.roles[l],
+            LineRole::RelatedItem | LineRole::OwnHeadlineInRelated
+        );
+        if starts || items.is_empty() {
+            items.push(Vec::new());
+        }
+        items.last_mut().unwrap().push(l);
+    }
+    let mut style = site.related;
+    if w.rng.gen_bool(0.1) {
+        style = List::Divs;
+    }
+    // `<br>` between items cannot hold their extra lines apart from the next item's
+    // headline unless every line is a line of its own; it is, since `<br>` ends lines.
+    let unlinked = site.unlinked_related;
+    let (list_tag, item_tag) = match style {
+        List::Ul => (Some("ul"), "li"),
+        List::Ol => (Some("ol"), "li"),
+        List::Dl => (Some("dl"), "dt"),
+        List::Divs => (None, "div"),
+        List::Ps => (None, "p"),
+        List::Br => (Some("div"), ""),
+    };
+    if let Some(t) = list_tag {
+        w.open(t, "");
+    }
+    for (k, item) in items.iter().enumerate() {
+        if style == List::Br {
+            for (j, &l) in item.iter().enumerate() {
+                if k > 0 || j > 0 {
+                    let br = w.tag("br");
+                    let _ = write!(w.out, "<{br}>");
+                }
+                let text = page.lines[l].text.as_str();
+                if matches!(
+                    page.roles[l],
+                    LineRole::RelatedItem | LineRole::OwnHeadlineInRelated
+                ) && !unlinked
+                {
+                    w.link(text);
+                } else {
+                    w.open("span", "");
+                    w.text(text);
+                    w.close("span");
+                }
+            }
+            continue;
+        }
+        if style == List::Dl {
+            for &l in item {
+                let text = page.lines[l].text.as_str();
+                if matches!(
+                    page.roles[l],
+                    LineRole::RelatedItem | LineRole::OwnHeadlineInRelated
+                ) {
+                    w.open_slot("dt", Slot::RelatedItem);
+                    if unlinked {
+                        w.text(text);
+                    } else {
+                        w.link(text);
+                    }
+                    w.close("dt");
+                } else {
+                    w.open("dd", "");
+                    w.text(text);
+                    w.close("dd");
+                }
+            }
+            continue;
+        }
+        w.open_slot(item_tag, Slot::RelatedItem);
+        for (j, &l) in item.iter().enumerate() {
+            let text = page.lines[l].text.as_str();
+            match page.roles[l] {
+                LineRole::RelatedItem | LineRole::OwnHeadlineInRelated => {
+                    // The headline: in a block of its own when more lines follow it in the item.
+                    let own_block = j + 1 < item.len() || w.rng.gen_bool(0.3);
+                    let b = *["div", "strong", "h3", "p"].choose(&mut w.rng).unwrap();
+                    let b = if own_block { b } else { "" };
+                    if b == "strong" {
+                        w.open("div", "");
+                        w.open("strong", "");
+                    } else if !b.is_empty() {
+                        w.open(b, "");
+                    }
+                    if unlinked {
+                        w.text(text);
+                    } else {
+                        w.link(text);
+                    }
+                    if b == "strong" {
+                        w.close("strong");
+                        w.close("div");
+                    } else if !b.is_empty() {
+                        w.close(b);
+                    }
+                }
+                LineRole::RelatedMeta => {
+                    let t = *["span", "em", "time"].choose(&mut w.rng).unwrap();
+                    w.wrapped_line("div", t, Some(Slot::RelatedMeta), text);
+                }
+                _ => {
+                    let t = *["p", "div"].choose(&mut w.rng).unwrap();
+                    w.block_line(t, None, text);
+                }
+            }
+        }
+        w.close(item_tag);
+    }
+    if let Some(t) = list_tag {
+        w.close(t);
+    }
+    w.close(outer);
+}
+
+fn footer(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let tag = if semantic { "footer" } else { "div" };
+    w.open_slot(tag, Slot::Footer);
+    let mut i = 0;
+    while i < lines.len() {
+        if page.roles[lines[i]] == LineRole::FooterCopyright {
+            copyright(w, &page.lines[lines[i]].text);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::Bottom {
+            i += 1;
+        }
+        let items = texts(page, &lines[start..=i]);
+        w.open_slot("div", Slot::FooterLinks);
+        let linked = w.rng.gen_bool(0.85);
+        let style = if w.site.conv == Convention::Table {
+            List::Br
+        } else {
+            w.site.footer
+        };
+        list(w, style, Slot::MenuItem, &items, linked);
+        w.close("div");
+        w.noise(0.2);
+        i += 1;
+    }
+    w.close(tag);
+}
+
+#[cfg(all(test, feature = "html"))]
+mod tests {
+    use super::*;
+    use crate::corpus::compose::{compose, parse_article, parse_layout, ComposeParams};
+    use crate::html::HtmlPage;
+    use std::path::Path;
+
+    fn layout(name: &str, lang: &str) -> crate::corpus::compose::Layout {
+        let text = format!(
+            r#"
+name = "{name}"
+kind = "publisher"
+lang = "kor"
+article_langs = ["{lang}"]
+publishers = ["테스트일보"]
+email_domains = ["test.co.kr"]
+top = ["뉴스", "로그인", "검색", "정치", "경제 & 사회", "<속보>"]
+after_headline = ["입력 {{yyyy}}.{{mm}}.{{dd}} {{HH}}:{{MM}}", "공유하기", "글자크기"]
+in_article = ["광고"]
+after_article = ["댓글 쓰기", "좋아요 {{n}}"]
+byline = ["{{reporter}} 기자 {{email}}"]
+byline_at = ["top", "bottom"]
+photo_credit = ["사진=연합뉴스"]
+copyright = ["ⓒ {{publisher}} 무단전재 및 재배포 금지"]
+footer_copyright = ["Copyright © \"테스트\" 'All' rights <reserved>"]
+bottom = ["회사소개", "개인정보처리방침", "검색  Search   Go"]
+author_bio = ["김기자는 경제부 기자다."]
+[summary]
+heading = ["AI 요약"]
+disclaimer = ["AI가 요약했습니다."]
+marker = "• "
+[[related]]
+heading = "관련기사"
+item = "▶ {{headline}}"
+teaser = "{{teaser}}"
+meta = {{ text = "{{yyyy}}.{{mm}}.{{dd}}", lang = "und" }}
+count = [2, 4]
+[[related]]
+heading = "많이 본 뉴스"
+item = "{{rank}}. {{headline}}"
+position = "top"
+count = [2, 3]
+[[related]]
+item = "[관련] {{headline}}"
+"#
+        );
+        parse_layout(&text, Path::new("x.toml")).unwrap()
+    }
+
+    fn article(name: &str, headline: &str) -> crate::corpus::compose::Article {
+        parse_article(
+            &format!(
+                "headline: {headline}\ndeck: 부제목 하나…부제목 둘\nauthor: 김민지\nauthor_en: Kim Min-ji\nemail: mjkim\n---\n첫 문단이다. <b>태그</b> & 기호.\n## 소제목\n> 사진 설명이다.\n둘째 문단이다.   공백이 많은 문단.\n* 목록 하나\n* 목록 둘\n셋째 문단이다 \"따옴표\" 'quote'.\n넷째 문단이다.\n"
+            ),
+            Path::new(name),
+            "kor",
+        )
+        .unwrap()
+    }
+
+    /// Finds, for each convention, a layout name that gets it.
+    fn layouts_for_every_convention() -> Vec<(Convention, String)> {
+        let mut found = Vec::new();
+        for c in Convention::ALL {
+            let name = (0..2000)
+                .map(|i| format!("test-site-{i}"))
+                .find(|n| convention_for(n, "kor", 7) == c)
+                .expect("some name gets every convention");
+            found.push((c, name));
+        }
+        found
+    }
+
+    #[test]
+    fn every_convention_reads_back_as_the_composed_lines() {
+        let articles: Vec<_> = (0..8)
+            .map(|i| article(&format!("{i}.txt"), &format!("기사 {i} & <제목> \"인용\"")))
+            .collect();
+        let params = ComposeParams {
+            pages_per_layout: 12,
+            drop_chrome: 0.05,
+            ad_between_paragraphs: 0.5,
+            summary_box: 0.6,
+            ..ComposeParams::default()
+        };
+        for (convention, name) in layouts_for_every_convention() {
+            let pages = compose(&[layout(&name, "kor")], &articles, &params).unwrap();
+            for page in &pages {
+                assert_eq!(page.roles.len(), page.lines.len());
+                let html = render_html(page);
+                assert_eq!(html, render_html(page), "deterministic");
+                let parsed = HtmlPage::parse(&html);
+                let got: Vec<String> = parsed.texts().iter().map(|t| t.to_string()).collect();
+                let want = html_lines(page);
+                assert_eq!(
+                    got, want,
+                    "{} page {} ({convention:?}):\n{html}",
+                    page.layout, page.number
+                );
+                // Only runs of white space differ from the composed lines.
+                for (line, text) in page.lines.iter().zip(&got) {
+                    if !line.text.contains("  ") {
+                        assert_eq!(&line.text, text);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn conventions_and_names_are_per_layout() {
+        let a = Site::new("some-site", "kor", 7);
+        let b = Site::new("some-site", "kor", 7);
+        assert_eq!(a.names, b.names);
+        assert_eq!(a.conv, b.conv);
+        let differ = (0..20)
+            .map(|i| Site::new(&format!("site-{i}"), "eng", 7))
+            .filter(|s| s.names != a.names)
+            .count();
+        assert_eq!(differ, 20);
+        assert_eq!(html_text("  a  b\tc "), "a b c");
+        let mut s = String::new();
+        escape_text("a<b>&c", &mut s);
+        assert_eq!(s, "a&lt;b&gt;&amp;c");
+        assert_eq!(
+            escape_attr("\"x\" & 'y'"),
+            "&quot;x&quot; &amp; &#39;y&#39;"
+        );
+    }
+}
