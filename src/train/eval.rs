@@ -205,11 +205,11 @@ pub fn read_labeled_html(page: &LabeledPage) -> crate::Result<crate::html::HtmlP
         std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), e))?;
     let html = crate::html::read_html(&bytes, None);
     let texts = html.texts();
-    if texts != page.texts() {
+    if !same_lines(&texts, &page.texts()) {
         let line = texts
             .iter()
             .zip(page.texts())
-            .position(|(a, b)| *a != b)
+            .position(|(a, b)| !same_line(a, b))
             .unwrap_or(texts.len().min(page.lines.len()));
         return Err(error(format!(
             "line {} is not the line chaff extracts from {} ({} lines there, {} here); \
@@ -221,6 +221,18 @@ pub fn read_labeled_html(page: &LabeledPage) -> crate::Result<crate::html::HtmlP
         )));
     }
     Ok(html)
+}
+
+/// Whether the lines chaff extracts from a page are the labeled lines: the same number, each
+/// the same text up to ASCII white space, which HTML collapses (a labeled line `a  b` is the
+/// extracted `a b`).
+pub fn same_lines(extracted: &[&str], labeled: &[&str]) -> bool {
+    extracted.len() == labeled.len()
+        && extracted.iter().zip(labeled).all(|(a, b)| same_line(a, b))
+}
+
+fn same_line(a: &str, b: &str) -> bool {
+    a == b || a.split_ascii_whitespace().eq(b.split_ascii_whitespace())
 }
 
 fn ratio(a: u64, b: u64) -> f64 {

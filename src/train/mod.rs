@@ -178,7 +178,7 @@ pub fn html_pages(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, Vec<PageF
         let Some(path) = &page.html else { continue };
         let bytes = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
         let html = crate::html::read_html(&bytes, None);
-        if html.texts() == page.texts() {
+        if eval::same_lines(&html.texts(), &page.texts()) {
             matching.push(page);
             features.push(crate::labeler::analyze_html_page(&html).2);
         } else {
