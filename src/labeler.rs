@@ -231,7 +231,10 @@ pub fn analyze_html_page(
     html: &HtmlPage,
 ) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
     let (page, langs, mut feats) = analyze_page(&html.texts());
-    feats.structure = Some(features::structure_rows(html, &features::prose_flags(&feats)));
+    feats.structure = Some(features::structure_rows(
+        html,
+        &features::prose_flags(&feats),
+    ));
     (page, langs, feats)
 }
 

@@ -60,7 +60,11 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
 }
 
 /// The labels of a page's lines, read with its structure when it came from HTML.
-pub(crate) fn label_page(labeler: &Labeler, lines: &[&str], html: Option<&HtmlPage>) -> Vec<LineLabel> {
+pub(crate) fn label_page(
+    labeler: &Labeler,
+    lines: &[&str],
+    html: Option<&HtmlPage>,
+) -> Vec<LineLabel> {
     match html {
         Some(html) => labeler.label_html(html).0,
         None => labeler.label(lines),

@@ -139,6 +139,16 @@ dense_features! {
         GroupLast = "group_last";
         /// ln(1 + lines under the block's grandparent) / 3.
         SectionSize = "section_size";
+        /// ln(1 + characters of the group's lines) / 8.
+        GroupChars = "group_chars";
+
+        // Against the page's first `h1`, where the article usually starts.
+        /// Before the first `h1`.
+        BeforeH1 = "before_h1";
+        /// The page has no `h1`.
+        NoH1 = "no_h1";
+        /// ln(1 + lines after the first `h1`) / 5, 0 before it.
+        LinesAfterH1 = "lines_after_h1";
     }
 }
 
@@ -174,7 +184,10 @@ impl StructureRows {
 
     /// The rows of the lines in `range` (a window of a long page).
     pub fn window(&self, range: std::ops::Range<usize>) -> StructureRows {
-        let (a, b) = (self.hashed_ranges[range.start].0, self.hashed_ranges[range.end - 1].1);
+        let (a, b) = (
+            self.hashed_ranges[range.start].0,
+            self.hashed_ranges[range.end - 1].1,
+        );
         StructureRows {
             dense: self.dense[range.start * STRUCTURE_DENSE..range.end * STRUCTURE_DENSE].to_vec(),
             hashed: self.hashed[a as usize..b as usize].to_vec(),
@@ -364,15 +377,24 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             elements[g as usize].parent.unwrap_or(g)
         })
         .collect();
-    let mut group_stats: std::collections::HashMap<u32, (u32, f32, u32, usize, usize)> =
+    let mut group_stats: std::collections::HashMap<u32, GroupStats> =
         std::collections::HashMap::new();
     for (i, line) in page.lines.iter().enumerate() {
-        let s = group_stats.entry(groups[i]).or_insert((0, 0.0, 0, i, i));
-        s.0 += 1;
-        s.1 += line.link_share();
-        s.2 += prose[i] as u32;
-        s.4 = i;
+        let s = group_stats.entry(groups[i]).or_insert(GroupStats {
+            lines: 0,
+            link_share: 0.0,
+            prose: 0,
+            chars: 0,
+            first: i,
+            last: i,
+        });
+        s.lines += 1;
+        s.link_share += line.link_share();
+        s.prose += prose[i] as u32;
+        s.chars += line.chars as u64;
+        s.last = i;
     }
+    let first_h1 = (0..n).find(|&i| kinds[page.lines[i].element as usize] & inside::H1 != 0);
     let mut section_sizes: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
     for &s in &sections {
         *section_sizes.entry(s).or_default() += 1;
@@ -419,10 +441,7 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         row[F::BlockDiv] = flag(block_tag == "div");
         row[F::BlockItem] = flag(matches!(block_tag, "li" | "dt" | "dd"));
         row[F::BlockCell] = flag(matches!(block_tag, "td" | "th"));
-        row[F::BlockHeading] = flag(matches!(
-            block_tag,
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        ));
+        row[F::BlockHeading] = flag(matches!(block_tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
         row[F::SplitBlock] = flag(block_lines[&line.block] > 1);
         row[F::Depth] = (1.0 + depth[line.element as usize] as f32).ln() / 4.0;
 
@@ -448,14 +467,21 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             }
         }
 
-        let (size, link_sum, prose_count, first, lastg) = group_stats[&groups[i]];
+        let group = &group_stats[&groups[i]];
+        let size = group.lines;
         row[F::GroupSize] = (1.0 + size as f32).ln() / 3.0;
         row[F::GroupSingleton] = flag(size == 1);
-        row[F::GroupLinkShare] = link_sum / size as f32;
-        row[F::GroupProseShare] = prose_count as f32 / size as f32;
-        row[F::GroupFirst] = flag(size > 1 && i == first);
-        row[F::GroupLast] = flag(size > 1 && i == lastg);
+        row[F::GroupLinkShare] = group.link_share / size as f32;
+        row[F::GroupProseShare] = group.prose as f32 / size as f32;
+        row[F::GroupFirst] = flag(size > 1 && i == group.first);
+        row[F::GroupLast] = flag(size > 1 && i == group.last);
         row[F::SectionSize] = (1.0 + section_sizes[&sections[i]] as f32).ln() / 3.0;
+        row[F::GroupChars] = (1.0 + group.chars as f32).ln() / 8.0;
+        match first_h1 {
+            None => row[F::NoH1] = 1.0,
+            Some(h) if i < h => row[F::BeforeH1] = 1.0,
+            Some(h) => row[F::LinesAfterH1] = (1.0 + (i - h) as f32).ln() / 5.0,
+        }
         rows.dense[i * STRUCTURE_DENSE..(i + 1) * STRUCTURE_DENSE].copy_from_slice(row.values());
 
         // Hashed: tags, then class and id words near the line and further up.
@@ -512,6 +538,17 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
     rows
 }
 
+/// What a sibling group's lines add up to.
+#[cfg(feature = "html")]
+struct GroupStats {
+    lines: u32,
+    link_share: f32,
+    prose: u32,
+    chars: u64,
+    first: usize,
+    last: usize,
+}
+
 /// Appends buckets with equal values of unit length together.
 #[cfg(feature = "html")]
 fn push_normalized(out: &mut Vec<(u32, f32)>, buckets: impl ExactSizeIterator<Item = u32>) {
@@ -524,7 +561,8 @@ fn push_normalized(out: &mut Vec<(u32, f32)>, buckets: impl ExactSizeIterator<It
 
 #[cfg(feature = "html")]
 fn fold(h: u32) -> u32 {
-    (h ^ (h >> STRUCTURE_HASH_BITS) ^ (h >> 2 * STRUCTURE_HASH_BITS)) & (STRUCTURE_HASH_DIM as u32 - 1)
+    (h ^ (h >> STRUCTURE_HASH_BITS) ^ (h >> 2 * STRUCTURE_HASH_BITS))
+        & (STRUCTURE_HASH_DIM as u32 - 1)
 }
 
 #[cfg(feature = "html")]
@@ -606,9 +644,18 @@ mod tests {
 
     #[test]
     fn class_names_split_into_words() {
-        assert_eq!(words("related-news__item--Top"), of(&["related", "news", "item", "top"]));
-        assert_eq!(words("articleBody gisa_bonmun"), of(&["article", "body", "gisa", "bonmun"]));
-        assert_eq!(words("Article_body__3xYq1 css-1dbjc4n"), of(&["article", "body", "css"]));
+        assert_eq!(
+            words("related-news__item--Top"),
+            of(&["related", "news", "item", "top"])
+        );
+        assert_eq!(
+            words("articleBody gisa_bonmun"),
+            of(&["article", "body", "gisa", "bonmun"])
+        );
+        assert_eq!(
+            words("Article_body__3xYq1 css-1dbjc4n"),
+            of(&["article", "body", "css"])
+        );
         assert_eq!(words("col-md-8 h2 list2"), of(&["col", "md", "list"]));
     }
 
@@ -621,7 +668,8 @@ mod tests {
 
     #[test]
     fn lists_links_and_the_main_container() {
-        let para = "The city will add three late-night bus routes next year, officials said on Monday.";
+        let para =
+            "The city will add three late-night bus routes next year, officials said on Monday.";
         let html = format!(
             "<!doctype html><body><nav><ul><li><a href=/>Home</a><li><a href=/w>World</a></ul></nav>\
              <div class=story><h1>Night buses</h1><p>{para}</p><p>{para}</p><p>{para}</p></div>\
@@ -667,13 +715,19 @@ mod tests {
         ];
         let context = rows.group_context(&probs);
         assert_eq!(&context[..5], &[0.0, 1.0, 0.0, 0.0, 0.0]);
-        assert_eq!(&context[GROUP_CONTEXT_DIM..GROUP_CONTEXT_DIM + 5], &[0.5, 0.5, 0.0, 0.0, 0.0]);
+        assert_eq!(
+            &context[GROUP_CONTEXT_DIM..GROUP_CONTEXT_DIM + 5],
+            &[0.5, 0.5, 0.0, 0.0, 0.0]
+        );
     }
 
     #[test]
     fn pages_without_prose_or_lines() {
         let (_, rows) = rows_of("<p>Menu</p><p>Login</p>");
-        assert_eq!(rows.dense_row(0)[StructureFeature::NoContainer as usize], 1.0);
+        assert_eq!(
+            rows.dense_row(0)[StructureFeature::NoContainer as usize],
+            1.0
+        );
         let (_, rows) = rows_of("");
         assert!(rows.dense.is_empty());
     }

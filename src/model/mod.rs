@@ -132,9 +132,11 @@ impl Stages {
             context_dim,
         )?;
         let transitions = &self.transitions;
-        check_magnitudes(&format!("{prefix}transitions.start"), &transitions.start, |c| {
-            format!("class {}", Class::from_index(c))
-        })?;
+        check_magnitudes(
+            &format!("{prefix}transitions.start"),
+            &transitions.start,
+            |c| format!("class {}", Class::from_index(c)),
+        )?;
         for (a, row) in transitions.next.iter().enumerate() {
             check_magnitudes(&format!("{prefix}transitions.next[{a}]"), row, |b| {
                 format!("{} after {}", Class::from_index(b), Class::from_index(a))

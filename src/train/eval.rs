@@ -201,8 +201,7 @@ pub fn read_labeled_html(page: &LabeledPage) -> crate::Result<crate::html::HtmlP
         .html
         .as_ref()
         .ok_or_else(|| error("no page of the same name ending in .html beside it".into()))?;
-    let bytes =
-        std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), e))?;
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), e))?;
     let html = crate::html::read_html(&bytes, None);
     let texts = html.texts();
     if !same_lines(&texts, &page.texts()) {
@@ -227,8 +226,7 @@ pub fn read_labeled_html(page: &LabeledPage) -> crate::Result<crate::html::HtmlP
 /// the same text up to ASCII white space, which HTML collapses (a labeled line `a  b` is the
 /// extracted `a b`).
 pub fn same_lines(extracted: &[&str], labeled: &[&str]) -> bool {
-    extracted.len() == labeled.len()
-        && extracted.iter().zip(labeled).all(|(a, b)| same_line(a, b))
+    extracted.len() == labeled.len() && extracted.iter().zip(labeled).all(|(a, b)| same_line(a, b))
 }
 
 fn same_line(a: &str, b: &str) -> bool {

@@ -18,9 +18,9 @@ use ndarray::{Array1, Array2, ArrayView1, Axis};
 use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
 use crate::error::{Error, Result};
-use crate::features::{PageFeatures, DIM};
 #[cfg(feature = "html")]
 use crate::features::STRUCTURE_DIM;
+use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page;
 use crate::model::decode::Transitions;
 use crate::model::{
@@ -170,7 +170,9 @@ fn assemble(pages: &[&LabeledPage], features: Vec<PageFeatures>, width: usize) -
 /// pages whose HTML gives other lines (labeled from another extractor's lines, or edited), which
 /// cannot teach the HTML stages.
 #[cfg(feature = "html")]
-pub fn html_pages(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, Vec<PageFeatures>, Vec<&LabeledPage>)> {
+pub fn html_pages(
+    pages: &[LabeledPage],
+) -> Result<(Vec<&LabeledPage>, Vec<PageFeatures>, Vec<&LabeledPage>)> {
     let mut matching = Vec::new();
     let mut features = Vec::new();
     let mut differing = Vec::new();
@@ -537,7 +539,13 @@ mod tests {
 
     /// A labeled HTML page in `dir`: the page and its `.tsv` of the lines chaff extracts.
     #[cfg(feature = "html")]
-    fn html_page(dir: &std::path::Path, layout: &str, name: &str, html: &str, classes: &[Class]) -> LabeledPage {
+    fn html_page(
+        dir: &std::path::Path,
+        layout: &str,
+        name: &str,
+        html: &str,
+        classes: &[Class],
+    ) -> LabeledPage {
         let folder = dir.join(layout);
         std::fs::create_dir_all(&folder).unwrap();
         let path = folder.join(format!("{name}.html"));
@@ -548,7 +556,11 @@ mod tests {
             .zip(classes)
             .map(|(t, c)| format!("{c}\teng\t{t}\n"))
             .collect();
-        assert_eq!(tsv.lines().count(), classes.len(), "one class per line of {html}");
+        assert_eq!(
+            tsv.lines().count(),
+            classes.len(),
+            "one class per line of {html}"
+        );
         let tsv_path = folder.join(format!("{name}.tsv"));
         std::fs::write(&tsv_path, tsv).unwrap();
         crate::corpus::labeled::read_page(&tsv_path).unwrap()
@@ -571,14 +583,20 @@ mod tests {
                 site,
                 &format!("p{n}"),
                 &html,
-                &[Chrome, Chrome, Body, Body, Body, Related, Related, Copyright],
+                &[
+                    Chrome, Chrome, Body, Body, Body, Related, Related, Copyright,
+                ],
             )
         };
         let mut pages: Vec<LabeledPage> = (0..3).map(|n| page("a", n)).collect();
         pages.extend((0..3).map(|n| page("b", n)));
         // A page labeled from other lines than chaff's teaches the text stages only.
         let mut other = page("c", 9);
-        std::fs::write(other.html.as_ref().unwrap(), "<p>Something else entirely</p>").unwrap();
+        std::fs::write(
+            other.html.as_ref().unwrap(),
+            "<p>Something else entirely</p>",
+        )
+        .unwrap();
         other.layout = "c".into();
         pages.push(other);
         let params = TrainParams::default().max_iterations(20).check().unwrap();
