@@ -211,8 +211,8 @@ impl StructureRows {
                 std::collections::HashMap::new();
             for (key, p) in keys.iter().zip(probs) {
                 let entry = sums.entry(*key).or_insert(([0.0; 5], 0));
-                for c in 0..5 {
-                    entry.0[c] += p[c];
+                for (total, value) in entry.0.iter_mut().zip(p) {
+                    *total += value;
                 }
                 entry.1 += 1;
             }
@@ -561,7 +561,7 @@ fn push_normalized(out: &mut Vec<(u32, f32)>, buckets: impl ExactSizeIterator<It
 
 #[cfg(feature = "html")]
 fn fold(h: u32) -> u32 {
-    (h ^ (h >> STRUCTURE_HASH_BITS) ^ (h >> 2 * STRUCTURE_HASH_BITS))
+    (h ^ (h >> STRUCTURE_HASH_BITS) ^ (h >> (2 * STRUCTURE_HASH_BITS)))
         & (STRUCTURE_HASH_DIM as u32 - 1)
 }
 
@@ -596,7 +596,7 @@ fn name_words(class: Option<&str>, id: Option<&str>) -> Vec<u32> {
         .flat_map(|s| s.split_ascii_whitespace())
     {
         // A name with letters and digits mixed inside one run is generated: skip those runs.
-        for part in name.split(|c: char| matches!(c, '-' | '_' | '.' | ':' | '/')) {
+        for part in name.split(['-', '_', '.', ':', '/']) {
             let generated = part.bytes().any(|b| b.is_ascii_digit())
                 && part.bytes().any(|b| b.is_ascii_alphabetic())
                 && !part
