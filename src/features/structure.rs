@@ -149,6 +149,16 @@ dense_features! {
         NoH1 = "no_h1";
         /// ln(1 + lines after the first `h1`) / 5, 0 before it.
         LinesAfterH1 = "lines_after_h1";
+
+        // Against the page's own metadata (`<title>`, description `<meta>`s, JSON-LD).
+        /// Share of the line's word pairs found in a title.
+        TitleMatch = "title_match";
+        /// Share of the line's word pairs found in a description.
+        DescriptionMatch = "description_match";
+        /// The page's JSON-LD gives the article's body.
+        HasArticleBody = "has_article_body";
+        /// Share of the line's word pairs found in the JSON-LD article body.
+        ArticleBodyMatch = "article_body_match";
     }
 }
 
@@ -394,6 +404,9 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         s.chars += line.chars as u64;
         s.last = i;
     }
+    let titles = PairSet::of(&page.meta.titles);
+    let descriptions = PairSet::of(&page.meta.descriptions);
+    let bodies = PairSet::of(&page.meta.article_bodies);
     let first_h1 = (0..n).find(|&i| kinds[page.lines[i].element as usize] & inside::H1 != 0);
     let mut section_sizes: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
     for &s in &sections {
@@ -482,6 +495,11 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             Some(h) if i < h => row[F::BeforeH1] = 1.0,
             Some(h) => row[F::LinesAfterH1] = (1.0 + (i - h) as f32).ln() / 5.0,
         }
+        let pairs = word_pairs(&line.text);
+        row[F::TitleMatch] = titles.share_of(&pairs);
+        row[F::DescriptionMatch] = descriptions.share_of(&pairs);
+        row[F::HasArticleBody] = flag(!bodies.is_empty());
+        row[F::ArticleBodyMatch] = bodies.share_of(&pairs);
         rows.dense[i * STRUCTURE_DENSE..(i + 1) * STRUCTURE_DENSE].copy_from_slice(row.values());
 
         // Hashed: tags, then class and id words near the line and further up.
@@ -536,6 +554,66 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         rows.sections.push(sections[i]);
     }
     rows
+}
+
+/// The word pairs of some texts, to tell how much of a line they hold.
+#[cfg(feature = "html")]
+struct PairSet(std::collections::HashSet<u64>);
+
+#[cfg(feature = "html")]
+impl PairSet {
+    fn of(texts: &[String]) -> PairSet {
+        PairSet(texts.iter().flat_map(|t| word_pairs(t)).collect())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The share of `pairs` in the set; 0 for a line without words.
+    fn share_of(&self, pairs: &[u64]) -> f32 {
+        if pairs.is_empty() || self.0.is_empty() {
+            return 0.0;
+        }
+        pairs.iter().filter(|p| self.0.contains(p)).count() as f32 / pairs.len() as f32
+    }
+}
+
+/// A text's words, lower-cased (each Han or kana character a word of its own, as those
+/// scripts do not space words), as hashes of each word with the next (the word alone when the
+/// text has one word).
+#[cfg(feature = "html")]
+fn word_pairs(text: &str) -> Vec<u64> {
+    let mut words: Vec<u64> = Vec::new();
+    let mut word: u64 = 0;
+    let mut in_word = false;
+    const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+    let step = |h: u64, c: char| (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    for c in text.chars() {
+        let ideographic = matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
+        if c.is_alphanumeric() && !ideographic {
+            word = step(if in_word { word } else { BASIS }, c.to_lowercase().next().unwrap_or(c));
+            in_word = true;
+            continue;
+        }
+        if in_word {
+            words.push(word);
+            in_word = false;
+        }
+        if ideographic {
+            words.push(step(BASIS, c));
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    if words.len() == 1 {
+        return words;
+    }
+    words
+        .windows(2)
+        .map(|w| w[0].rotate_left(17) ^ w[1])
+        .collect()
 }
 
 /// What a sibling group's lines add up to.

@@ -19,6 +19,7 @@
 use html5ever::{local_name, LocalName};
 
 use super::dom::{Data, Dom, NodeId, DOCUMENT, NONE};
+use super::meta::PageMeta;
 
 /// An element's index in [`HtmlPage::elements`]: its position in document order among the
 /// elements that were not dropped. Stable for a given document.
@@ -82,13 +83,18 @@ pub struct HtmlPage {
     pub lines: Vec<HtmlLine>,
     /// Every element that was not dropped, in document order; lines point into it.
     pub elements: Vec<HtmlElement>,
+    /// The article's title, description and body as the page's metadata gives them.
+    pub meta: PageMeta,
 }
 
 impl HtmlPage {
     /// Parses an HTML document (already decoded: see [`super::decode_html`]) and extracts its
     /// lines. Never fails: broken markup is repaired as a browser would.
     pub fn parse(html: &str) -> HtmlPage {
-        extract(&Dom::parse(html))
+        let dom = Dom::parse(html);
+        let mut page = extract(&dom);
+        page.meta = PageMeta::of(&dom);
+        page
     }
 
     /// The lines' texts, in order: the page as text mode would see it.

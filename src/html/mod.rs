@@ -14,8 +14,10 @@
 mod blocks;
 mod dom;
 pub mod encoding;
+mod meta;
 
 pub use blocks::{is_block, is_dropped, ElementId, HtmlElement, HtmlLine, HtmlPage};
+pub use meta::PageMeta;
 pub use encoding::{decode_html, encoding_for_label, Decoded, EncodingSource, UnknownEncoding};
 pub use encoding_rs::Encoding;
 
