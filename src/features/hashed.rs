@@ -3,7 +3,7 @@
 
 use crate::language::is_hangul_syllable;
 
-use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::words::{hangul_pairs, normalize_word, words, Scratch};
 use super::{HASH_BITS, HASH_DIM};
 
 /// FNV-1a, so that hashed features are the same on every machine and run.
@@ -25,16 +25,30 @@ fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
 }
 
 /// The shape of a short line: letter classes and digits with repeats folded, e.g. `Aa 0.0.0`.
+#[cfg(test)]
 fn shape(line: &str) -> String {
     let mut s = String::new();
+    shape_into(line, &mut s);
+    s
+}
+
+/// [`shape`] into `s` (cleared first).
+fn shape_into(line: &str, s: &mut String) {
+    s.clear();
     let mut last = '\0';
     for c in line.chars() {
-        let k = if c.is_ascii_digit() {
-            '0'
-        } else if c.is_ascii_uppercase() {
-            'A'
-        } else if c.is_ascii_lowercase() {
-            'a'
+        let k = if c.is_ascii() {
+            if c.is_ascii_digit() {
+                '0'
+            } else if c.is_ascii_uppercase() {
+                'A'
+            } else if c.is_ascii_lowercase() {
+                'a'
+            } else if c.is_ascii_whitespace() || c == '\u{0b}' {
+                ' '
+            } else {
+                c
+            }
         } else if is_hangul_syllable(c) {
             '가'
         } else if c.is_alphabetic() {
@@ -49,38 +63,39 @@ fn shape(line: &str) -> String {
             last = k;
         }
     }
-    s
 }
 
 /// Appends the hashed features of a line to `out`, scaled to unit length.
 pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
     let start = out.len();
     let trimmed = line.trim();
-    let Scratch {
-        word, syllables, ..
-    } = scratch;
-    let n_words = trimmed.split_whitespace().count();
-    for (k, w) in trimmed.split_whitespace().enumerate() {
-        normalize_word(w, word);
+    let Scratch { word, shape, .. } = scratch;
+    let mut n_words = 0;
+    let mut it = words(trimmed).peekable();
+    while let Some(w) = it.next() {
+        let k = n_words;
+        n_words += 1;
+        let syllables = normalize_word(w, word);
         if word.is_empty() {
             continue;
         }
-        out.push((bucket(b'w', word.as_bytes()), 1.0));
+        let bytes = word.as_bytes();
+        out.push((bucket(b'w', bytes), 1.0));
         if k == 0 {
-            out.push((bucket(b'f', word.as_bytes()), 1.0));
+            out.push((bucket(b'f', bytes), 1.0));
         }
-        if k + 1 == n_words {
-            out.push((bucket(b'l', word.as_bytes()), 1.0));
+        if it.peek().is_none() {
+            out.push((bucket(b'l', bytes), 1.0));
         }
-        hangul_syllables(word, syllables);
-        if syllables.len() >= 3 {
-            for pair in hangul_pairs(syllables) {
+        if syllables >= 3 {
+            for pair in hangul_pairs(word) {
                 out.push((bucket(b'b', &pair), 0.5));
             }
         }
     }
     if n_words <= 4 {
-        out.push((bucket(b's', shape(trimmed).as_bytes()), 1.0));
+        shape_into(trimmed, shape);
+        out.push((bucket(b's', shape.as_bytes()), 1.0));
     }
     let slice = &mut out[start..];
     let norm: f32 = slice.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();

@@ -31,43 +31,71 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut quotes = 0u32;
     let mut commas = 0u32;
     let mut sentences = 0u32;
-    let mut prev: char = ' ';
-    for c in trimmed.chars() {
-        if c.is_whitespace() {
-            if SENTENCE_END.contains(&prev) {
+    // Whether the previous char is a sentence-final mark.
+    let mut prev_ends = false;
+    // The words, as `split_whitespace` gives them: on the stack unless there are many.
+    let mut word_buf = [""; WORD_BUF];
+    let mut word_spill: Vec<&str> = Vec::new();
+    let mut n_words = 0usize;
+    let mut word_start = usize::MAX;
+    let bytes = trimmed.as_bytes();
+    let mut i = 0;
+    // One pass over the chars: character classes, sentence breaks and words together.
+    while i <= bytes.len() {
+        let (class, len) = if i == bytes.len() {
+            (SPACE, 1)
+        } else if bytes[i] < 0x80 {
+            (ASCII_CLASS[bytes[i] as usize], 1)
+        } else {
+            let c = trimmed[i..].chars().next().expect("a char boundary");
+            (non_ascii_class(c), c.len_utf8())
+        };
+        if class & SPACE != 0 {
+            if i < bytes.len() && prev_ends {
                 sentences += 1;
             }
-            prev = c;
-            continue;
+            prev_ends = false;
+            if word_start != usize::MAX {
+                let word = &trimmed[word_start..i];
+                if n_words < WORD_BUF {
+                    word_buf[n_words] = word;
+                } else {
+                    if n_words == WORD_BUF {
+                        word_spill.extend_from_slice(&word_buf);
+                    }
+                    word_spill.push(word);
+                }
+                n_words += 1;
+                word_start = usize::MAX;
+            }
+        } else {
+            if word_start == usize::MAX {
+                word_start = i;
+            }
+            chars += 1;
+            digits += (class & DIGIT != 0) as u32;
+            upper += (class & UPPER != 0) as u32;
+            punct += (class & PUNCT != 0) as u32;
+            separators += (class & SEPARATOR != 0) as u32;
+            quotes += (class & QUOTE != 0) as u32;
+            commas += (class & COMMA != 0) as u32;
+            prev_ends = class & SENTENCE_MARK != 0;
         }
-        chars += 1;
-        if c.is_ascii_digit() {
-            digits += 1;
-        } else if c.is_ascii_uppercase() {
-            upper += 1;
-        } else if c.is_ascii_punctuation() || (!c.is_ascii() && script_of(c) == Script::Neutral) {
-            punct += 1;
-            if SEPARATORS.contains(&c) {
-                separators += 1;
-            }
-            if QUOTES.contains(&c) {
-                quotes += 1;
-            }
-            if c == ',' {
-                commas += 1;
-            }
-        }
-        prev = c;
+        i += len;
     }
-    let words: Vec<&str> = trimmed.split_whitespace().collect();
-    let n_words = words.len() as u32;
+    let words: &[&str] = if n_words <= WORD_BUF {
+        &word_buf[..n_words]
+    } else {
+        &word_spill
+    };
+    let n_words = n_words as u32;
     let latin_words = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter(|w| w.as_bytes()[0].is_ascii_alphabetic())
         .count() as u32;
     let title_words = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .filter(|w| w.as_bytes()[0].is_ascii_uppercase())
         .count() as u32;
     let total = chars.max(1) as f32;
     let letters = counts.total();
@@ -160,14 +188,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
             && !copyright_mark
             && letters >= 8,
     );
-    let name_like = is_name_like(&words, counts);
+    let name_like = is_name_like(words, counts);
     f[NameLike] = flag(name_like);
     f[ListHeadingWords] = flag(found.has(Group::ListHeading));
     f[CreditPhrase] = flag(found.has(Group::CreditPhrase));
     f[DashName] = flag(is_dash_name(trimmed));
-    f[PersonName] = flag(is_person_name(&words, counts));
-    f[AuthorBio] = flag(is_author_bio(&words, trimmed));
-    f[SignOff] = flag(is_sign_off(&words, trimmed, counts));
+    f[PersonName] = flag(is_person_name(words, counts));
+    f[AuthorBio] = flag(is_author_bio(words, trimmed));
+    f[SignOff] = flag(is_sign_off(words, trimmed, counts));
     f[SiteNoticeWords] = flag(found.has(Group::SiteNotice));
     // Menus are runs of everyday words in title case; names are not everyday words.
     f[TitleCaseWords] =
@@ -178,17 +206,116 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f
 }
 
+/// Words kept on the stack; a line of more spills into a vector.
+const WORD_BUF: usize = 64;
+
+// What a char is to the line features' counts, as bits.
+const SPACE: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const PUNCT: u8 = 8;
+const SEPARATOR: u8 = 16;
+const QUOTE: u8 = 32;
+const COMMA: u8 = 64;
+const SENTENCE_MARK: u8 = 128;
+
+/// The class bits of a char other than white space (see [`ASCII_CLASS`] for ASCII ones).
+const fn punct_class(c: char) -> u8 {
+    let mut class = PUNCT;
+    let mut k = 0;
+    while k < SEPARATORS.len() {
+        if SEPARATORS[k] == c {
+            class |= SEPARATOR;
+        }
+        k += 1;
+    }
+    k = 0;
+    while k < QUOTES.len() {
+        if QUOTES[k] == c {
+            class |= QUOTE;
+        }
+        k += 1;
+    }
+    if c == ',' {
+        class |= COMMA;
+    }
+    class
+}
+
+const fn is_sentence_end(c: char) -> bool {
+    let mut k = 0;
+    while k < SENTENCE_END.len() {
+        if SENTENCE_END[k] == c {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The class bits of each ASCII char, looked up rather than compared.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        let mut class = if matches!(c, '\t'..='\r' | ' ') {
+            SPACE
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_punctuation() {
+            punct_class(c)
+        } else {
+            0
+        };
+        if class & SPACE == 0 && is_sentence_end(c) {
+            class |= SENTENCE_MARK;
+        }
+        t[b] = class;
+        b += 1;
+    }
+    t
+};
+
+/// The class bits of a char outside ASCII: white space, or punctuation and symbols (any char
+/// of no script), and whether it ends a sentence.
+fn non_ascii_class(c: char) -> u8 {
+    if is_hangul_syllable(c) {
+        return 0;
+    }
+    if c.is_whitespace() {
+        return SPACE;
+    }
+    let mut class = if script_of(c) == Script::Neutral {
+        punct_class(c)
+    } else {
+        0
+    };
+    if is_sentence_end(c) {
+        class |= SENTENCE_MARK;
+    }
+    class
+}
+
 /// A person's name, alone or with a reporter's title: a Hangul word of three syllables starting
 /// with a common family name (`김서윤`, `김서윤 기자`), or two or three capitalized Latin words none
 /// of which is an everyday menu word (`Harriet Lowe`, `RAYMOND OKAFOR`).
 fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
     // At most four core words matter: stop trimming once there are more.
-    let core: Vec<&str> = words
+    let mut core_buf = [""; 4];
+    let mut n_core = 0;
+    for w in words
         .iter()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
         .take(4)
-        .collect();
+    {
+        core_buf[n_core] = w;
+        n_core += 1;
+    }
+    let core = &core_buf[..n_core];
     if counts.hangul > 0 {
         return core.len() == 1 && counts.latin == 0 && {
             let mut syllables = core[0].chars();
@@ -212,8 +339,12 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
 /// to four syllables, optionally with a reporter title.
 fn is_name_like(words: &[&str], counts: &LetterCounts) -> bool {
     if counts.hangul > 0 {
-        let core: Vec<&&str> = words.iter().filter(|w| !NAME_TITLES.contains(w)).collect();
-        return core.len() == 1 && (2..=4).contains(&core[0].chars().count()) && counts.latin == 0;
+        let mut core = words.iter().filter(|w| !NAME_TITLES.contains(w));
+        return counts.latin == 0
+            && core
+                .next()
+                .is_some_and(|w| (2..=4).contains(&w.chars().count()))
+            && core.next().is_none();
     }
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {

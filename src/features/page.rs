@@ -7,7 +7,7 @@ use crate::language::PageLanguage;
 
 use super::hashed::fnv1a;
 use super::registry::flag;
-use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::words::{hangul_pairs, normalize_word, words, Scratch};
 use super::{LineFeature, LineRow, PageFeature, PageRow};
 
 /// What the page features of every line read from the whole page, computed once a page.
@@ -220,17 +220,12 @@ impl PageContext {
 /// Latin words of three letters or more, and Hangul syllable pairs (which survive Korean
 /// particles and endings).
 fn content_tokens(line: &str, scratch: &mut Scratch) {
-    let Scratch {
-        word,
-        syllables,
-        tokens,
-    } = scratch;
+    let Scratch { word, tokens, .. } = scratch;
     tokens.clear();
-    for w in line.split_whitespace() {
-        normalize_word(w, word);
-        hangul_syllables(word, syllables);
-        if syllables.len() >= 2 {
-            tokens.extend(hangul_pairs(syllables).map(|pair| fnv1a(b't', &pair)));
+    for w in words(line) {
+        let syllables = normalize_word(w, word);
+        if syllables >= 2 {
+            tokens.extend(hangul_pairs(word).map(|pair| fnv1a(b't', &pair)));
         } else {
             // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
             let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();

@@ -7,46 +7,192 @@ use crate::language::{is_hangul_syllable, script_of, Script};
 #[derive(Default)]
 pub(crate) struct Scratch {
     pub(crate) word: String,
-    pub(crate) syllables: Vec<char>,
+    pub(crate) shape: String,
     pub(crate) tokens: Vec<u32>,
 }
 
-/// The Hangul syllables of a word, in order, into `out`.
-pub(crate) fn hangul_syllables(word: &str, out: &mut Vec<char>) {
-    out.clear();
-    out.extend(word.chars().filter(|&c| is_hangul_syllable(c)));
+/// Whether an ASCII byte is white space as [`char::is_whitespace`] sees it (tab, line feed,
+/// vertical tab, form feed, carriage return, space).
+#[inline]
+pub(crate) fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// The UTF-8 bytes of each pair of adjacent syllables (a Hangul syllable is 3 bytes).
-pub(crate) fn hangul_pairs(syllables: &[char]) -> impl Iterator<Item = [u8; 6]> + '_ {
-    syllables.windows(2).map(|pair| {
-        let mut bytes = [0u8; 6];
-        pair[0].encode_utf8(&mut bytes[..3]);
-        pair[1].encode_utf8(&mut bytes[3..]);
-        bytes
+/// The words of a line, split at white space: the same words as [`str::split_whitespace`],
+/// with ASCII bytes decided without decoding a char.
+pub(crate) fn words(text: &str) -> Words<'_> {
+    Words { text, pos: 0 }
+}
+
+/// Iterator of [`words`].
+pub(crate) struct Words<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Words<'_> {
+    /// The length of the white space char at `i`, if there is one.
+    #[inline]
+    fn space_at(&self, i: usize) -> Option<usize> {
+        let b = self.text.as_bytes()[i];
+        if b < 0x80 {
+            return is_ascii_space(b).then_some(1);
+        }
+        let c = self.text[i..].chars().next().expect("a char boundary");
+        c.is_whitespace().then(|| c.len_utf8())
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let n = bytes.len();
+        // Skip white space.
+        while self.pos < n {
+            match self.space_at(self.pos) {
+                Some(len) => self.pos += len,
+                None => break,
+            }
+        }
+        if self.pos >= n {
+            return None;
+        }
+        let start = self.pos;
+        let mut i = start;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if is_ascii_space(b) {
+                    break;
+                }
+                i += 1;
+            } else if b >= 0xE0 && b != 0xE1 && b != 0xE2 && b != 0xE3 {
+                // Three- and four-byte chars led by anything but E1..E3 are never white space
+                // (the Unicode spaces above U+00FF are U+1680, U+2000..U+205F and U+3000).
+                i += if b >= 0xF0 { 4 } else { 3 };
+            } else {
+                let c = self.text[i..].chars().next().expect("a char boundary");
+                if c.is_whitespace() {
+                    break;
+                }
+                i += c.len_utf8();
+            }
+        }
+        self.pos = i;
+        Some(&self.text[start..i])
+    }
+}
+
+/// The UTF-8 bytes of each pair of adjacent Hangul syllables of a word (a Hangul syllable is 3
+/// bytes; other chars between two syllables are skipped).
+pub(crate) fn hangul_pairs(word: &str) -> impl Iterator<Item = [u8; 6]> + '_ {
+    let mut prev: Option<[u8; 3]> = None;
+    hangul_syllable_bytes(word).filter_map(move |s| {
+        let pair = prev.map(|p| {
+            let mut bytes = [0u8; 6];
+            bytes[..3].copy_from_slice(&p);
+            bytes[3..].copy_from_slice(&s);
+            bytes
+        });
+        prev = Some(s);
+        pair
     })
 }
 
+/// The UTF-8 bytes of each Hangul syllable of a word, in order.
+fn hangul_syllable_bytes(word: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
+    let b = word.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i + 2 < b.len() {
+            let lead = b[i];
+            if lead < 0x80 {
+                i += 1;
+                continue;
+            }
+            let len = if lead >= 0xF0 {
+                4
+            } else if lead >= 0xE0 {
+                3
+            } else {
+                2
+            };
+            let at = i;
+            i += len;
+            if len == 3 && is_hangul_syllable_bytes(b[at], b[at + 1], b[at + 2]) {
+                return Some([b[at], b[at + 1], b[at + 2]]);
+            }
+        }
+        None
+    })
+}
+
+/// Whether three UTF-8 bytes (a three-byte sequence) encode a Hangul syllable.
+#[inline]
+fn is_hangul_syllable_bytes(b0: u8, b1: u8, b2: u8) -> bool {
+    (0xEA..=0xED).contains(&b0) && {
+        let cp = ((b0 as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
+        (0xAC00..=0xD7A3).contains(&cp)
+    }
+}
+
 /// A letter or digit, decided by script ranges first (cheaper than Unicode tables).
+#[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        script_of(c) != Script::Neutral || c.is_alphanumeric()
+        is_hangul_syllable(c) || script_of(c) != Script::Neutral || c.is_alphanumeric()
     }
 }
 
-/// Words are lower-cased, stripped of surrounding punctuation, digits folded to `0`.
-pub(crate) fn normalize_word(word: &str, out: &mut String) {
+/// Words are lower-cased, stripped of surrounding punctuation, digits folded to `0`. Returns the
+/// number of Hangul syllables of the word.
+pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
     out.clear();
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        let Some(start) = b.iter().position(u8::is_ascii_alphanumeric) else {
+            return 0;
+        };
+        let end = b
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .expect("a first one")
+            + 1;
+        let mut last_zero = false;
+        for &c in &b[start..end] {
+            if c.is_ascii_digit() {
+                if !last_zero {
+                    out.push('0');
+                    last_zero = true;
+                }
+            } else {
+                out.push(c.to_ascii_lowercase() as char);
+                last_zero = false;
+            }
+        }
+        return 0;
+    }
     let w = word.trim_matches(|c: char| !is_word_char(c));
+    let mut syllables = 0;
+    let mut last_zero = false;
     for c in w.chars() {
         if c.is_ascii_digit() {
-            if !out.ends_with('0') {
+            if !last_zero {
                 out.push('0');
+                last_zero = true;
             }
-        } else if c.is_ascii() {
+            continue;
+        }
+        last_zero = false;
+        if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
+        } else if is_hangul_syllable(c) {
+            syllables += 1;
+            out.push(c);
         } else if matches!(
             script_of(c),
             Script::Latin | Script::Cyrillic | Script::Other
@@ -56,5 +202,45 @@ pub(crate) fn normalize_word(word: &str, out: &mut String) {
             // Scripts without case: nothing to fold.
             out.push(c);
         }
+    }
+    syllables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_split_as_split_whitespace() {
+        let lines = [
+            "",
+            "  ",
+            "one",
+            " two  words\t",
+            "가나다\u{3000}라마\u{a0}바 \u{2003}x\u{1680}y\u{85}z\u{0b}w",
+            "é ü \u{2028}ß\u{202f}end\u{205f}",
+            "emoji 🙂🙂 \u{200b}zero-width",
+        ];
+        for line in lines {
+            let ours: Vec<&str> = words(line).collect();
+            let std: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(ours, std, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn normalized_words() {
+        let mut out = String::new();
+        assert_eq!(normalize_word("(Hello,", &mut out), 0);
+        assert_eq!(out, "hello");
+        normalize_word("2023.10.19", &mut out);
+        assert_eq!(out, "0.0.0");
+        assert_eq!(normalize_word("“서울시는", &mut out), 4);
+        assert_eq!(out, "서울시는");
+        normalize_word("ÉCOLE!", &mut out);
+        assert_eq!(out, "école");
+        let pairs: Vec<[u8; 6]> = hangul_pairs("서a울시").collect();
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(&pairs[0][..], "서울".as_bytes());
     }
 }
