@@ -9,6 +9,7 @@ use super::lexicon::{
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
 use super::registry::flag;
+use super::words::is_alphanumeric;
 use super::{LineFeature, LineRow};
 
 /// Computes the line features of one line.
@@ -40,6 +41,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut word_start = usize::MAX;
     let bytes = trimmed.as_bytes();
     let mut i = 0;
+    let mut non_ascii = false;
     // One pass over the chars: character classes, sentence breaks and words together.
     while i <= bytes.len() {
         let (class, len) = if i == bytes.len() {
@@ -47,6 +49,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         } else if bytes[i] < 0x80 {
             (ASCII_CLASS[bytes[i] as usize], 1)
         } else {
+            non_ascii = true;
             let c = trimmed[i..].chars().next().expect("a char boundary");
             (non_ascii_class(c), c.len_utf8())
         };
@@ -146,9 +149,9 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         || trimmed.starts_with("글=");
     f[ByPrefix] = flag(by_prefix);
     f[CreditWords] = flag(found.has(Group::Credit));
-    let date = has_date(trimmed);
+    let date = has_date(trimmed, digits, non_ascii);
     f[Date] = flag(date);
-    f[Time] = flag(has_time(trimmed));
+    f[Time] = flag(digits >= 3 && has_time(trimmed));
     f[TimestampWords] = flag(found.has(Group::Timestamp));
 
     f[Separators] = (1.0 + separators as f32).ln() / 2.0;
@@ -308,7 +311,7 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
     let mut n_core = 0;
     for w in words
         .iter()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
         .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
         .take(4)
     {
@@ -390,24 +393,32 @@ fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
 
 /// A date: `2023.10.19`, `2023-10-19`, `2023년 10월 19일`, or a month name beside a number
 /// (`20 November 2019`).
-fn has_date(line: &str) -> bool {
+///
+/// `digits` is the number of ASCII digits in `line`, `non_ascii` whether it holds other chars
+/// than ASCII ones: they rule out most of the searches.
+fn has_date(line: &str, digits: u32, non_ascii: bool) -> bool {
     let b = line.as_bytes();
-    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd
-    for w in b.windows(7) {
-        if w[..4].iter().all(u8::is_ascii_digit)
-            && matches!(w[4], b'.' | b'-' | b'/')
-            && w[5].is_ascii_digit()
-            && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
-        {
-            return true;
+    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd: at least five digits.
+    if digits >= 5 {
+        for w in b.windows(7) {
+            if w[..4].iter().all(u8::is_ascii_digit)
+                && matches!(w[4], b'.' | b'-' | b'/')
+                && w[5].is_ascii_digit()
+                && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
+            {
+                return true;
+            }
         }
     }
-    if line.contains('년') && line.contains('월') && line.contains('일') {
+    if non_ascii && line.contains('년') && line.contains('월') && line.contains('일') {
         return true;
     }
-    b.iter().any(u8::is_ascii_digit)
-        && line.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
-            (3..=9).contains(&w.len()) && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
+    digits > 0
+        && b.split(|c| !c.is_ascii_alphabetic()).any(|w| {
+            (3..=9).contains(&w.len())
+                && MONTHS
+                    .iter()
+                    .any(|m| w[..3].eq_ignore_ascii_case(m.as_bytes()))
         })
 }
 

@@ -2,6 +2,7 @@
 //! article's prose and headline, repetition, and its language against the page's.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::language::PageLanguage;
 
@@ -9,6 +10,41 @@ use super::hashed::fnv1a;
 use super::registry::flag;
 use super::words::{hangul_pairs, normalize_word, words, Scratch};
 use super::{LineFeature, LineRow, PageFeature, PageRow};
+
+/// A fast hasher for the page's lines (the Fx hash of rustc): only counts are kept, so the
+/// hash never shows in a feature.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// What the page features of every line read from the whole page, computed once a page.
 pub(crate) struct PageContext {
@@ -51,7 +87,8 @@ impl PageContext {
                     && (page.is_page_language(langs[i]) || page.main == "und")
             })
             .collect();
-        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
+        let mut counts: HashMap<&str, u32, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(lines.len(), Default::default());
         for l in lines {
             *counts.entry(l.as_ref().trim()).or_default() += 1;
         }
@@ -223,6 +260,12 @@ fn content_tokens(line: &str, scratch: &mut Scratch) {
     let Scratch { word, tokens, .. } = scratch;
     tokens.clear();
     for w in words(line) {
+        if w.is_ascii() {
+            if let Some(stem) = ascii_stem(w.as_bytes()) {
+                tokens.push(fnv1a(b't', stem.as_slice()));
+            }
+            continue;
+        }
         let syllables = normalize_word(w, word);
         if syllables >= 2 {
             tokens.extend(hangul_pairs(word).map(|pair| fnv1a(b't', &pair)));
@@ -237,6 +280,52 @@ fn content_tokens(line: &str, scratch: &mut Scratch) {
     }
     tokens.sort_unstable();
     tokens.dedup();
+}
+
+/// A short stem: up to five bytes.
+struct Stem {
+    bytes: [u8; 5],
+    len: usize,
+}
+
+impl Stem {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The light stem [`content_tokens`] takes of an ASCII word, made without normalizing the whole
+/// word: the normalized word's bytes before any apostrophe, at most five, kept when there are at
+/// least three and all are letters or digits.
+fn ascii_stem(b: &[u8]) -> Option<Stem> {
+    let start = b.iter().position(u8::is_ascii_alphanumeric)?;
+    let end = b.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
+    let mut stem = Stem {
+        bytes: [0; 5],
+        len: 0,
+    };
+    let mut last_zero = false;
+    for &c in &b[start..end] {
+        let out = if c.is_ascii_digit() {
+            if last_zero {
+                continue;
+            }
+            last_zero = true;
+            b'0'
+        } else {
+            last_zero = false;
+            c.to_ascii_lowercase()
+        };
+        if out == b'\'' {
+            break;
+        }
+        stem.bytes[stem.len] = out;
+        stem.len += 1;
+        if stem.len == 5 {
+            break;
+        }
+    }
+    (stem.len >= 3 && stem.as_slice().iter().all(u8::is_ascii_alphanumeric)).then_some(stem)
 }
 
 /// How much of each line's wording the article's lead (its first prose lines) shares: high for

@@ -11,13 +11,6 @@ pub(crate) struct Scratch {
     pub(crate) tokens: Vec<u32>,
 }
 
-/// Whether an ASCII byte is white space as [`char::is_whitespace`] sees it (tab, line feed,
-/// vertical tab, form feed, carriage return, space).
-#[inline]
-pub(crate) fn is_ascii_space(b: u8) -> bool {
-    matches!(b, b'\t'..=b'\r' | b' ')
-}
-
 /// The words of a line, split at white space: the same words as [`str::split_whitespace`],
 /// with ASCII bytes decided without decoding a char.
 pub(crate) fn words(text: &str) -> Words<'_> {
@@ -30,55 +23,75 @@ pub(crate) struct Words<'a> {
     pos: usize,
 }
 
+/// What a byte is to the word splitter: part of a word, ASCII white space, or the lead byte of a
+/// char that may be white space (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000 are led by
+/// C2, E1, E2 and E3). Every other byte, continuation bytes included, is part of a word.
+const WORD: u8 = 0;
+const SPACE: u8 = 1;
+const MAYBE_SPACE: u8 = 2;
+const SPLIT_CLASS: [u8; 256] = {
+    let mut t = [WORD; 256];
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b' ' as usize] = SPACE;
+    t[0xC2] = MAYBE_SPACE;
+    t[0xE1] = MAYBE_SPACE;
+    t[0xE2] = MAYBE_SPACE;
+    t[0xE3] = MAYBE_SPACE;
+    t
+};
+
 impl Words<'_> {
-    /// The length of the white space char at `i`, if there is one.
+    /// The length of the white space char at `i`, or 0 if the char there is no white space.
     #[inline]
-    fn space_at(&self, i: usize) -> Option<usize> {
-        let b = self.text.as_bytes()[i];
-        if b < 0x80 {
-            return is_ascii_space(b).then_some(1);
+    fn space_len(&self, i: usize) -> usize {
+        match SPLIT_CLASS[self.text.as_bytes()[i] as usize] {
+            WORD => 0,
+            SPACE => 1,
+            _ => {
+                let c = self.text[i..].chars().next().expect("a char boundary");
+                if c.is_whitespace() {
+                    c.len_utf8()
+                } else {
+                    0
+                }
+            }
         }
-        let c = self.text[i..].chars().next().expect("a char boundary");
-        c.is_whitespace().then(|| c.len_utf8())
     }
 }
 
 impl<'a> Iterator for Words<'a> {
     type Item = &'a str;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a str> {
         let bytes = self.text.as_bytes();
         let n = bytes.len();
+        let mut i = self.pos;
         // Skip white space.
-        while self.pos < n {
-            match self.space_at(self.pos) {
-                Some(len) => self.pos += len,
-                None => break,
+        loop {
+            if i >= n {
+                self.pos = n;
+                return None;
+            }
+            match self.space_len(i) {
+                0 => break,
+                len => i += len,
             }
         }
-        if self.pos >= n {
-            return None;
-        }
-        let start = self.pos;
-        let mut i = start;
-        while i < n {
-            let b = bytes[i];
-            if b < 0x80 {
-                if is_ascii_space(b) {
-                    break;
-                }
+        let start = i;
+        i += 1;
+        loop {
+            while i < n && SPLIT_CLASS[bytes[i] as usize] == WORD {
                 i += 1;
-            } else if b >= 0xE0 && b != 0xE1 && b != 0xE2 && b != 0xE3 {
-                // Three- and four-byte chars led by anything but E1..E3 are never white space
-                // (the Unicode spaces above U+00FF are U+1680, U+2000..U+205F and U+3000).
-                i += if b >= 0xF0 { 4 } else { 3 };
-            } else {
-                let c = self.text[i..].chars().next().expect("a char boundary");
-                if c.is_whitespace() {
-                    break;
-                }
-                i += c.len_utf8();
             }
+            if i >= n || self.space_len(i) > 0 {
+                break;
+            }
+            i += 1;
         }
         self.pos = i;
         Some(&self.text[start..i])
@@ -138,13 +151,30 @@ fn is_hangul_syllable_bytes(b0: u8, b1: u8, b2: u8) -> bool {
     }
 }
 
+/// [`char::is_alphanumeric`], with the blocks news text uses most (Hangul syllables, Han,
+/// punctuation, symbols and arrows) decided without a Unicode table (a test checks every char).
+#[inline]
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    match c {
+        c if c.is_ascii() => c.is_ascii_alphanumeric(),
+        '\u{AC00}'..='\u{D7A3}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{A48C}' => true,
+        '\u{0080}'..='\u{00A9}'
+        | '\u{1FFD}'..='\u{206F}'
+        | '\u{218A}'..='\u{245F}'
+        | '\u{2500}'..='\u{2775}'
+        | '\u{2794}'..='\u{2BFF}'
+        | '\u{2E30}'..='\u{3004}' => false,
+        c => c.is_alphanumeric(),
+    }
+}
+
 /// A letter or digit, decided by script ranges first (cheaper than Unicode tables).
 #[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        is_hangul_syllable(c) || script_of(c) != Script::Neutral || c.is_alphanumeric()
+        is_hangul_syllable(c) || script_of(c) != Script::Neutral || is_alphanumeric(c)
     }
 }
 
@@ -162,8 +192,14 @@ pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
             .rposition(u8::is_ascii_alphanumeric)
             .expect("a first one")
             + 1;
+        let core = &b[start..end];
+        if !core.iter().any(u8::is_ascii_digit) {
+            out.push_str(&word[start..end]);
+            out.make_ascii_lowercase();
+            return 0;
+        }
         let mut last_zero = false;
-        for &c in &b[start..end] {
+        for &c in core {
             if c.is_ascii_digit() {
                 if !last_zero {
                     out.push('0');
@@ -175,6 +211,15 @@ pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
             }
         }
         return 0;
+    }
+    let b = word.as_bytes();
+    if b.len() % 3 == 0
+        && b.chunks_exact(3)
+            .all(|s| is_hangul_syllable_bytes(s[0], s[1], s[2]))
+    {
+        // Hangul syllables only, the common Korean word: nothing to trim or fold.
+        out.push_str(word);
+        return b.len() / 3;
     }
     let w = word.trim_matches(|c: char| !is_word_char(c));
     let mut syllables = 0;
@@ -225,6 +270,13 @@ mod tests {
             let ours: Vec<&str> = words(line).collect();
             let std: Vec<&str> = line.split_whitespace().collect();
             assert_eq!(ours, std, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn alphanumeric_as_the_unicode_tables_say() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
