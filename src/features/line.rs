@@ -163,7 +163,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[EndsEllipsis] = flag(trimmed.ends_with('…') || trimmed.ends_with("..."));
     f[Hashtag] = flag(words.iter().any(|w| w.starts_with('#') && w.len() > 1));
     f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
-    f[Pipe] = flag(trimmed.contains('|'));
+    f[Pipe] = flag(separators > 0 && trimmed.contains('|'));
 
     // Prose: a line that reads like running text, the anchor of the article.
     let sentence_like = ends_sentence || ends_korean_sentence || ends_quote;
@@ -172,10 +172,10 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         || counts.hangul >= 80;
     f[Prose] = flag(prose);
     f[EndsWithCredit] = flag(
-        (trimmed.contains(" /") || trimmed.contains("/ "))
-            && words
-                .last()
-                .is_some_and(|w| w.ends_with("기자") || w.starts_with('/')),
+        words
+            .last()
+            .is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))
+            && (trimmed.contains(" /") || trimmed.contains("/ ")),
     );
     f[Counter] = flag(letters <= 6 && digits > 0);
     // A headline: a handful of words, no sentence end, no date or address, not a byline.
