@@ -9,7 +9,7 @@ use super::lexicon::{
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
 use super::registry::flag;
-use super::words::is_alphanumeric;
+use super::words::{is_alphanumeric, is_hangul_syllable_bytes};
 use super::{LineFeature, LineRow};
 
 /// Computes the line features of one line.
@@ -43,48 +43,59 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut i = 0;
     let mut non_ascii = false;
     // One pass over the chars: character classes, sentence breaks and words together.
-    while i <= bytes.len() {
-        let (class, len) = if i == bytes.len() {
-            (SPACE, 1)
-        } else if bytes[i] < 0x80 {
-            (ASCII_CLASS[bytes[i] as usize], 1)
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        let (class, len) = if b < 0x80 {
+            (ASCII_CLASS[b as usize], 1)
         } else {
             non_ascii = true;
-            let c = trimmed[i..].chars().next().expect("a char boundary");
-            (non_ascii_class(c), c.len_utf8())
+            if i + 2 < n && is_hangul_syllable_bytes(b, bytes[i + 1], bytes[i + 2]) {
+                (0, 3)
+            } else {
+                let c = trimmed[i..].chars().next().expect("a char boundary");
+                (non_ascii_class(c), c.len_utf8())
+            }
         };
-        if class & SPACE != 0 {
-            if i < bytes.len() && prev_ends {
-                sentences += 1;
-            }
-            prev_ends = false;
-            if word_start != usize::MAX {
-                let word = &trimmed[word_start..i];
-                if n_words < WORD_BUF {
-                    word_buf[n_words] = word;
-                } else {
-                    if n_words == WORD_BUF {
-                        word_spill.extend_from_slice(&word_buf);
-                    }
-                    word_spill.push(word);
-                }
-                n_words += 1;
-                word_start = usize::MAX;
-            }
-        } else {
+        if class & SPACE == 0 {
+            // A char of a word: letters (class 0) are the common case.
             if word_start == usize::MAX {
                 word_start = i;
             }
             chars += 1;
-            digits += (class & DIGIT != 0) as u32;
-            upper += (class & UPPER != 0) as u32;
-            punct += (class & PUNCT != 0) as u32;
-            separators += (class & SEPARATOR != 0) as u32;
-            quotes += (class & QUOTE != 0) as u32;
-            commas += (class & COMMA != 0) as u32;
+            if class != 0 {
+                digits += (class & DIGIT != 0) as u32;
+                upper += (class & UPPER != 0) as u32;
+                punct += (class & PUNCT != 0) as u32;
+                separators += (class & SEPARATOR != 0) as u32;
+                quotes += (class & QUOTE != 0) as u32;
+                commas += (class & COMMA != 0) as u32;
+            }
             prev_ends = class & SENTENCE_MARK != 0;
+        } else {
+            if prev_ends {
+                sentences += 1;
+            }
+            prev_ends = false;
+            if word_start != usize::MAX {
+                push_word(
+                    &trimmed[word_start..i],
+                    &mut word_buf,
+                    &mut word_spill,
+                    &mut n_words,
+                );
+                word_start = usize::MAX;
+            }
         }
         i += len;
+    }
+    if word_start != usize::MAX {
+        push_word(
+            &trimmed[word_start..],
+            &mut word_buf,
+            &mut word_spill,
+            &mut n_words,
+        );
     }
     let words: &[&str] = if n_words <= WORD_BUF {
         &word_buf[..n_words]
@@ -211,6 +222,24 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
 
 /// Words kept on the stack; a line of more spills into a vector.
 const WORD_BUF: usize = 64;
+
+/// Adds a word to the words kept on the stack, or once there are too many, to the vector.
+fn push_word<'a>(
+    word: &'a str,
+    buf: &mut [&'a str; WORD_BUF],
+    spill: &mut Vec<&'a str>,
+    n: &mut usize,
+) {
+    if *n < WORD_BUF {
+        buf[*n] = word;
+    } else {
+        if *n == WORD_BUF {
+            spill.extend_from_slice(buf);
+        }
+        spill.push(word);
+    }
+    *n += 1;
+}
 
 // What a char is to the line features' counts, as bits.
 const SPACE: u8 = 1;

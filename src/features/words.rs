@@ -144,7 +144,7 @@ fn hangul_syllable_bytes(word: &str) -> impl Iterator<Item = [u8; 3]> + '_ {
 
 /// Whether three UTF-8 bytes (a three-byte sequence) encode a Hangul syllable.
 #[inline]
-fn is_hangul_syllable_bytes(b0: u8, b1: u8, b2: u8) -> bool {
+pub(crate) fn is_hangul_syllable_bytes(b0: u8, b1: u8, b2: u8) -> bool {
     (0xEA..=0xED).contains(&b0) && {
         let cp = ((b0 as u32 & 0x0F) << 12) | ((b1 as u32 & 0x3F) << 6) | (b2 as u32 & 0x3F);
         (0xAC00..=0xD7A3).contains(&cp)
