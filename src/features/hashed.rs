@@ -3,7 +3,10 @@
 
 use crate::language::is_hangul_syllable;
 
-use super::words::{hangul_pairs, normalize_word, words, Scratch};
+use super::words::{
+    ascii_core, for_each_folded, hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word,
+    words, Scratch,
+};
 use super::{HASH_BITS, HASH_DIM};
 
 /// FNV-1a, so that hashed features are the same on every machine and run.
@@ -20,8 +23,25 @@ pub(crate) fn fnv1a(namespace: u8, bytes: &[u8]) -> u32 {
 /// A hashed feature's bucket: its FNV-1a hash within its namespace, folded into [`HASH_BITS`]
 /// bits.
 fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
-    let h = fnv1a(namespace, bytes);
+    fold(fnv1a(namespace, bytes))
+}
+
+/// An FNV-1a hash folded into [`HASH_BITS`] bits.
+#[inline]
+fn fold(h: u32) -> u32 {
     (h ^ (h >> HASH_BITS)) & (HASH_DIM as u32 - 1)
+}
+
+/// FNV-1a's state before the first byte, within a namespace.
+#[inline]
+fn fnv1a_start(namespace: u8) -> u32 {
+    (0x811c_9dc5 ^ namespace as u32).wrapping_mul(0x0100_0193)
+}
+
+/// FNV-1a's state after one more byte.
+#[inline]
+fn fnv1a_step(h: u32, b: u8) -> u32 {
+    (h ^ b as u32).wrapping_mul(0x0100_0193)
 }
 
 /// The shape of a short line: letter classes and digits with repeats folded, e.g. `Aa 0.0.0`.
@@ -73,18 +93,62 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
     let mut n_words = 0;
     let mut it = words(trimmed).peekable();
     while let Some(w) = it.next() {
-        let k = n_words;
+        let first = n_words == 0;
         n_words += 1;
+        let last = it.peek().is_none();
+        let raw = w.as_bytes();
+        if w.is_ascii() {
+            // The normalized word is hashed as it is made, never stored.
+            let core = ascii_core(raw);
+            if core.is_empty() {
+                continue;
+            }
+            let (mut hw, mut hf, mut hl) =
+                (fnv1a_start(b'w'), fnv1a_start(b'f'), fnv1a_start(b'l'));
+            for_each_folded(core, |c| {
+                hw = fnv1a_step(hw, c);
+                if first {
+                    hf = fnv1a_step(hf, c);
+                }
+                if last {
+                    hl = fnv1a_step(hl, c);
+                }
+            });
+            out.push((fold(hw), 1.0));
+            if first {
+                out.push((fold(hf), 1.0));
+            }
+            if last {
+                out.push((fold(hl), 1.0));
+            }
+            continue;
+        }
+        if is_hangul_word(raw) {
+            // Hangul syllables only: the word is its own normalized form.
+            out.push((bucket(b'w', raw), 1.0));
+            if first {
+                out.push((bucket(b'f', raw), 1.0));
+            }
+            if last {
+                out.push((bucket(b'l', raw), 1.0));
+            }
+            if raw.len() >= 9 {
+                for pair in hangul_word_pairs(raw) {
+                    out.push((bucket(b'b', &pair), 0.5));
+                }
+            }
+            continue;
+        }
         let syllables = normalize_word(w, word);
         if word.is_empty() {
             continue;
         }
         let bytes = word.as_bytes();
         out.push((bucket(b'w', bytes), 1.0));
-        if k == 0 {
+        if first {
             out.push((bucket(b'f', bytes), 1.0));
         }
-        if it.peek().is_none() {
+        if last {
             out.push((bucket(b'l', bytes), 1.0));
         }
         if syllables >= 3 {

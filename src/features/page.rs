@@ -8,7 +8,9 @@ use crate::language::PageLanguage;
 
 use super::hashed::fnv1a;
 use super::registry::flag;
-use super::words::{hangul_pairs, normalize_word, words, Scratch};
+use super::words::{
+    hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word, words, Scratch,
+};
 use super::{LineFeature, LineRow, PageFeature, PageRow};
 
 /// A fast hasher for the page's lines (the Fx hash of rustc): only counts are kept, so the
@@ -264,6 +266,12 @@ fn content_tokens(line: &str, scratch: &mut Scratch) {
             if let Some(stem) = ascii_stem(w.as_bytes()) {
                 tokens.push(fnv1a(b't', stem.as_slice()));
             }
+            continue;
+        }
+        if is_hangul_word(w.as_bytes()) {
+            // Hangul syllables only: the word is its own normalized form (one syllable makes no
+            // pair, and no stem either).
+            tokens.extend(hangul_word_pairs(w.as_bytes()).map(|pair| fnv1a(b't', &pair)));
             continue;
         }
         let syllables = normalize_word(w, word);

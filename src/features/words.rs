@@ -178,45 +178,76 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// An ASCII word stripped of its surrounding punctuation (empty when nothing is left).
+#[inline]
+pub(crate) fn ascii_core(b: &[u8]) -> &[u8] {
+    match b.iter().position(u8::is_ascii_alphanumeric) {
+        Some(start) => {
+            let end = b
+                .iter()
+                .rposition(u8::is_ascii_alphanumeric)
+                .expect("a first one")
+                + 1;
+            &b[start..end]
+        }
+        None => &[],
+    }
+}
+
+/// Calls `emit` with each byte of the normalized form of an ASCII word's core (see
+/// [`ascii_core`]): lower-cased, each run of digits folded to one `0`.
+#[inline]
+pub(crate) fn for_each_folded(core: &[u8], mut emit: impl FnMut(u8)) {
+    let mut last_zero = false;
+    for &c in core {
+        if c.is_ascii_digit() {
+            if !last_zero {
+                emit(b'0');
+                last_zero = true;
+            }
+        } else {
+            emit(c.to_ascii_lowercase());
+            last_zero = false;
+        }
+    }
+}
+
+/// Whether a word is made of Hangul syllables only (then it is its own normalized form).
+#[inline]
+pub(crate) fn is_hangul_word(b: &[u8]) -> bool {
+    !b.is_empty()
+        && b.len() % 3 == 0
+        && b.chunks_exact(3)
+            .all(|s| is_hangul_syllable_bytes(s[0], s[1], s[2]))
+}
+
+/// The pairs of adjacent syllables of a word of Hangul syllables only (see [`is_hangul_word`]),
+/// as [`hangul_pairs`] gives them.
+pub(crate) fn hangul_word_pairs(b: &[u8]) -> impl Iterator<Item = [u8; 6]> + '_ {
+    b.windows(6).step_by(3).map(|w| {
+        let mut pair = [0u8; 6];
+        pair.copy_from_slice(w);
+        pair
+    })
+}
+
 /// Words are lower-cased, stripped of surrounding punctuation, digits folded to `0`. Returns the
 /// number of Hangul syllables of the word.
 pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
     out.clear();
     if word.is_ascii() {
-        let b = word.as_bytes();
-        let Some(start) = b.iter().position(u8::is_ascii_alphanumeric) else {
-            return 0;
-        };
-        let end = b
-            .iter()
-            .rposition(u8::is_ascii_alphanumeric)
-            .expect("a first one")
-            + 1;
-        let core = &b[start..end];
+        let core = ascii_core(word.as_bytes());
         if !core.iter().any(u8::is_ascii_digit) {
-            out.push_str(&word[start..end]);
+            let core = std::str::from_utf8(core).expect("ASCII");
+            out.push_str(core);
             out.make_ascii_lowercase();
-            return 0;
-        }
-        let mut last_zero = false;
-        for &c in core {
-            if c.is_ascii_digit() {
-                if !last_zero {
-                    out.push('0');
-                    last_zero = true;
-                }
-            } else {
-                out.push(c.to_ascii_lowercase() as char);
-                last_zero = false;
-            }
+        } else {
+            for_each_folded(core, |c| out.push(c as char));
         }
         return 0;
     }
     let b = word.as_bytes();
-    if b.len() % 3 == 0
-        && b.chunks_exact(3)
-            .all(|s| is_hangul_syllable_bytes(s[0], s[1], s[2]))
-    {
+    if is_hangul_word(b) {
         // Hangul syllables only, the common Korean word: nothing to trim or fold.
         out.push_str(word);
         return b.len() / 3;
