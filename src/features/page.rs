@@ -58,6 +58,11 @@ pub(crate) struct PageContext {
     headline: Option<usize>,
     /// Whether each line looks like a headline.
     headline_like: Vec<bool>,
+    /// Prose lines (any language) among the lines before each line: `prose_before[j]` counts
+    /// lines `0..j`, so a window's count is a difference.
+    prose_before: Vec<u32>,
+    /// Headline-like lines among the lines before each line, likewise.
+    headline_like_before: Vec<u32>,
     /// The prose lines in the page's language, in order.
     prose_lines: Vec<usize>,
     /// How often each line's text occurs on the page.
@@ -113,11 +118,15 @@ impl PageContext {
                 .find(|&j| headline_like[j])
         });
         let lead_overlap = lead_overlap(lines, &prose_lines);
+        let prose_before = running_count(rows.iter().map(|r| r[LineFeature::Prose] > 0.5));
+        let headline_like_before = running_count(headline_like.iter().copied());
         PageContext {
             n: lines.len(),
             lead_overlap,
             headline,
             headline_like,
+            prose_before,
+            headline_like_before,
             prose_lines,
             repeats,
             longest,
@@ -179,12 +188,11 @@ impl PageContext {
         }
         p[LinesToNextProse] = next.map_or(1.5, |j| ln(j - i, 4.0));
         p[LinesSinceProse] = prev.map_or(1.5, |j| ln(i - j, 4.0));
+        let is_prose = rows[i][LineFeature::Prose] > 0.5;
         let window = |r: usize| {
             let a = i.saturating_sub(r);
             let b = (i + r).min(n - 1);
-            let count = (a..=b)
-                .filter(|&j| j != i && rows[j][LineFeature::Prose] > 0.5)
-                .count();
+            let count = self.prose_before[b + 1] - self.prose_before[a] - is_prose as u32;
             count as f32 / (b - a).max(1) as f32
         };
         p[ProseNear] = window(3);
@@ -221,7 +229,9 @@ impl PageContext {
         }
         let a = i.saturating_sub(4);
         let b = (i + 4).min(n - 1);
-        let near = (a..=b).filter(|&j| j != i && self.headline_like[j]).count();
+        let near = self.headline_like_before[b + 1]
+            - self.headline_like_before[a]
+            - self.headline_like[i] as u32;
         p[HeadlineLikeNear] = near as f32 / 8.0;
         let mut run = 1;
         let mut j = i;
@@ -253,6 +263,17 @@ impl PageContext {
         }
         p
     }
+}
+
+/// How many of the flags before each position are set: `n + 1` counts, the first 0.
+fn running_count(flags: impl Iterator<Item = bool>) -> Vec<u32> {
+    let mut counts = vec![0];
+    let mut total = 0;
+    counts.extend(flags.map(|on| {
+        total += on as u32;
+        total
+    }));
+    counts
 }
 
 /// Content tokens of a line, hashed, sorted and deduplicated into `scratch.tokens`: lower-cased
