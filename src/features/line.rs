@@ -41,7 +41,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut word_start = usize::MAX;
     let bytes = trimmed.as_bytes();
     let mut i = 0;
-    let mut non_ascii = false;
+    // Which of 년, 월 and 일 the line holds, one bit each.
+    let mut date_syllables = 0u8;
     // One pass over the chars: character classes, sentence breaks and words together.
     let n = bytes.len();
     while i < n {
@@ -49,8 +50,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         let (class, len) = if b < 0x80 {
             (ASCII_CLASS[b as usize], 1)
         } else {
-            non_ascii = true;
             if i + 2 < n && is_hangul_syllable_bytes(b, bytes[i + 1], bytes[i + 2]) {
+                date_syllables |= date_syllable(&bytes[i..i + 3]);
                 (0, 3)
             } else {
                 let c = trimmed[i..].chars().next().expect("a char boundary");
@@ -148,10 +149,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let copyright_mark = found.has(Group::CopyrightMark);
     f[CopyrightMark] = flag(copyright_mark);
     f[RightsWords] = found.rights.min(3) as f32 / 3.0;
-    let emails = words
-        .iter()
-        .filter(|w| w.contains('@') && w.contains('.'))
-        .count();
+    let emails = if bytes.contains(&b'@') {
+        words
+            .iter()
+            .filter(|w| w.contains('@') && w.contains('.'))
+            .count()
+    } else {
+        0
+    };
     f[Email] = emails.min(2) as f32 / 2.0;
     f[Url] = flag(found.has(Group::Url));
     f[ReporterTitle] = flag(found.has(Group::ReporterTitle));
@@ -160,7 +165,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         || trimmed.starts_with("글=");
     f[ByPrefix] = flag(by_prefix);
     f[CreditWords] = flag(found.has(Group::Credit));
-    let date = has_date(trimmed, digits, non_ascii);
+    let date = has_date(trimmed, digits, date_syllables == 0b111);
     f[Date] = flag(date);
     f[Time] = flag(digits >= 3 && has_time(trimmed));
     f[TimestampWords] = flag(found.has(Group::Timestamp));
@@ -222,6 +227,17 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
 
 /// Words kept on the stack; a line of more spills into a vector.
 const WORD_BUF: usize = 64;
+
+/// Which of `년`, `월` and `일` (bits 0, 1, 2) a Hangul syllable's three UTF-8 bytes are.
+#[inline]
+fn date_syllable(b: &[u8]) -> u8 {
+    match b {
+        [0xEB, 0x85, 0x84] => 0b001, // 년
+        [0xEC, 0x9B, 0x94] => 0b010, // 월
+        [0xEC, 0x9D, 0xBC] => 0b100, // 일
+        _ => 0,
+    }
+}
 
 /// Adds a word to the words kept on the stack, or once there are too many, to the vector.
 fn push_word<'a>(
@@ -423,9 +439,9 @@ fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
 /// A date: `2023.10.19`, `2023-10-19`, `2023년 10월 19일`, or a month name beside a number
 /// (`20 November 2019`).
 ///
-/// `digits` is the number of ASCII digits in `line`, `non_ascii` whether it holds other chars
-/// than ASCII ones: they rule out most of the searches.
-fn has_date(line: &str, digits: u32, non_ascii: bool) -> bool {
+/// `digits` is the number of ASCII digits in `line`, `year_month_day` whether it holds `년`, `월`
+/// and `일`: they spare most of the searches.
+fn has_date(line: &str, digits: u32, year_month_day: bool) -> bool {
     let b = line.as_bytes();
     // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd: at least five digits.
     if digits >= 5 {
@@ -439,7 +455,7 @@ fn has_date(line: &str, digits: u32, non_ascii: bool) -> bool {
             }
         }
     }
-    if non_ascii && line.contains('년') && line.contains('월') && line.contains('일') {
+    if year_month_day {
         return true;
     }
     digits > 0
@@ -548,6 +564,15 @@ mod tests {
         assert_eq!(feature("구독하고 알림 받기", CopyrightMark), 0.0);
         assert_eq!(feature("AI 요약", SummaryHeading), 1.0);
         assert_eq!(feature("사진 크게보기", ViewerWords), 1.0);
+    }
+
+    #[test]
+    fn date_syllables_are_their_utf8() {
+        assert_eq!(date_syllable("년".as_bytes()), 0b001);
+        assert_eq!(date_syllable("월".as_bytes()), 0b010);
+        assert_eq!(date_syllable("일".as_bytes()), 0b100);
+        assert_eq!(date_syllable("가".as_bytes()), 0);
+        assert_eq!(feature("매년 월요일 오후", Date), 1.0);
     }
 
     #[test]
