@@ -369,6 +369,10 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
             (i, scratch.tokens.clone())
         })
         .collect();
+    if lead.is_empty() {
+        // Nothing to share with.
+        return vec![0.0; lines.len()];
+    }
     lines
         .iter()
         .enumerate()
@@ -377,8 +381,14 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
             if lead == [i] {
                 return 1.0;
             }
-            content_tokens(line.as_ref(), &mut scratch);
-            let tokens = &scratch.tokens;
+            // The lead's own lines were tokenized already.
+            let tokens = match lead_tokens.iter().find(|(j, _)| *j == i) {
+                Some((_, tokens)) => tokens,
+                None => {
+                    content_tokens(line.as_ref(), &mut scratch);
+                    &scratch.tokens
+                }
+            };
             if tokens.is_empty() {
                 return 0.0;
             }
