@@ -3,7 +3,10 @@
 
 use crate::language::is_hangul_syllable;
 
-use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::words::{
+    ascii_core, for_each_folded, hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word,
+    words, Scratch,
+};
 use super::{HASH_BITS, HASH_DIM};
 
 /// FNV-1a, so that hashed features are the same on every machine and run.
@@ -20,21 +23,52 @@ pub(crate) fn fnv1a(namespace: u8, bytes: &[u8]) -> u32 {
 /// A hashed feature's bucket: its FNV-1a hash within its namespace, folded into [`HASH_BITS`]
 /// bits.
 fn bucket(namespace: u8, bytes: &[u8]) -> u32 {
-    let h = fnv1a(namespace, bytes);
+    fold(fnv1a(namespace, bytes))
+}
+
+/// An FNV-1a hash folded into [`HASH_BITS`] bits.
+#[inline]
+fn fold(h: u32) -> u32 {
     (h ^ (h >> HASH_BITS)) & (HASH_DIM as u32 - 1)
 }
 
+/// FNV-1a's state before the first byte, within a namespace.
+#[inline]
+fn fnv1a_start(namespace: u8) -> u32 {
+    (0x811c_9dc5 ^ namespace as u32).wrapping_mul(0x0100_0193)
+}
+
+/// FNV-1a's state after one more byte.
+#[inline]
+fn fnv1a_step(h: u32, b: u8) -> u32 {
+    (h ^ b as u32).wrapping_mul(0x0100_0193)
+}
+
 /// The shape of a short line: letter classes and digits with repeats folded, e.g. `Aa 0.0.0`.
+#[cfg(test)]
 fn shape(line: &str) -> String {
     let mut s = String::new();
+    shape_into(line, &mut s);
+    s
+}
+
+/// [`shape`] into `s` (cleared first).
+fn shape_into(line: &str, s: &mut String) {
+    s.clear();
     let mut last = '\0';
     for c in line.chars() {
-        let k = if c.is_ascii_digit() {
-            '0'
-        } else if c.is_ascii_uppercase() {
-            'A'
-        } else if c.is_ascii_lowercase() {
-            'a'
+        let k = if c.is_ascii() {
+            if c.is_ascii_digit() {
+                '0'
+            } else if c.is_ascii_uppercase() {
+                'A'
+            } else if c.is_ascii_lowercase() {
+                'a'
+            } else if c.is_ascii_whitespace() || c == '\u{0b}' {
+                ' '
+            } else {
+                c
+            }
         } else if is_hangul_syllable(c) {
             '가'
         } else if c.is_alphabetic() {
@@ -49,38 +83,83 @@ fn shape(line: &str) -> String {
             last = k;
         }
     }
-    s
 }
 
 /// Appends the hashed features of a line to `out`, scaled to unit length.
 pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
     let start = out.len();
     let trimmed = line.trim();
-    let Scratch {
-        word, syllables, ..
-    } = scratch;
-    let n_words = trimmed.split_whitespace().count();
-    for (k, w) in trimmed.split_whitespace().enumerate() {
-        normalize_word(w, word);
+    let Scratch { word, shape, .. } = scratch;
+    let mut n_words = 0;
+    let mut it = words(trimmed).peekable();
+    while let Some(w) = it.next() {
+        let first = n_words == 0;
+        n_words += 1;
+        let last = it.peek().is_none();
+        let raw = w.as_bytes();
+        if w.is_ascii() {
+            // The normalized word is hashed as it is made, never stored.
+            let core = ascii_core(raw);
+            if core.is_empty() {
+                continue;
+            }
+            let (mut hw, mut hf, mut hl) =
+                (fnv1a_start(b'w'), fnv1a_start(b'f'), fnv1a_start(b'l'));
+            for_each_folded(core, |c| {
+                hw = fnv1a_step(hw, c);
+                if first {
+                    hf = fnv1a_step(hf, c);
+                }
+                if last {
+                    hl = fnv1a_step(hl, c);
+                }
+            });
+            out.push((fold(hw), 1.0));
+            if first {
+                out.push((fold(hf), 1.0));
+            }
+            if last {
+                out.push((fold(hl), 1.0));
+            }
+            continue;
+        }
+        if is_hangul_word(raw) {
+            // Hangul syllables only: the word is its own normalized form.
+            out.push((bucket(b'w', raw), 1.0));
+            if first {
+                out.push((bucket(b'f', raw), 1.0));
+            }
+            if last {
+                out.push((bucket(b'l', raw), 1.0));
+            }
+            if raw.len() >= 9 {
+                for pair in hangul_word_pairs(raw) {
+                    out.push((bucket(b'b', &pair), 0.5));
+                }
+            }
+            continue;
+        }
+        let syllables = normalize_word(w, word);
         if word.is_empty() {
             continue;
         }
-        out.push((bucket(b'w', word.as_bytes()), 1.0));
-        if k == 0 {
-            out.push((bucket(b'f', word.as_bytes()), 1.0));
+        let bytes = word.as_bytes();
+        out.push((bucket(b'w', bytes), 1.0));
+        if first {
+            out.push((bucket(b'f', bytes), 1.0));
         }
-        if k + 1 == n_words {
-            out.push((bucket(b'l', word.as_bytes()), 1.0));
+        if last {
+            out.push((bucket(b'l', bytes), 1.0));
         }
-        hangul_syllables(word, syllables);
-        if syllables.len() >= 3 {
-            for pair in hangul_pairs(syllables) {
+        if syllables >= 3 {
+            for pair in hangul_pairs(word) {
                 out.push((bucket(b'b', &pair), 0.5));
             }
         }
     }
     if n_words <= 4 {
-        out.push((bucket(b's', shape(trimmed).as_bytes()), 1.0));
+        shape_into(trimmed, shape);
+        out.push((bucket(b's', shape.as_bytes()), 1.0));
     }
     let slice = &mut out[start..];
     let norm: f32 = slice.iter().map(|(_, v)| v * v).sum::<f32>().sqrt();

@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::Anchored;
 
 /// Marks that open a list item.
 pub(crate) const BULLETS: &[char] = &[
@@ -562,8 +564,8 @@ impl Found {
 
 /// The groups of [`KEYWORDS`] a line holds, ASCII case ignored.
 pub(crate) fn keyword_groups(line: &str) -> Found {
-    static MATCHER: OnceLock<(AhoCorasick, Vec<Group>)> = OnceLock::new();
-    let (ac, groups) = MATCHER.get_or_init(|| {
+    static MATCHER: OnceLock<(DFA, Vec<Group>)> = OnceLock::new();
+    let (dfa, groups) = MATCHER.get_or_init(|| {
         let mut patterns = Vec::new();
         let mut groups = Vec::new();
         for (g, words) in KEYWORDS {
@@ -572,23 +574,33 @@ pub(crate) fn keyword_groups(line: &str) -> Found {
                 groups.push(*g);
             }
         }
-        let ac = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
+        let dfa = DFA::builder()
             .ascii_case_insensitive(true)
             .build(&patterns)
             .expect("keyword patterns build");
-        (ac, groups)
+        (dfa, groups)
     });
     let mut found = Found {
         groups: 0,
         rights: 0,
     };
     let mut rights_seen = 0u64;
-    for m in ac.find_overlapping_iter(line) {
-        let g = groups[m.pattern().as_usize()];
-        found.groups |= 1 << g as u32;
-        if g == Group::Rights {
-            rights_seen |= 1 << m.pattern().as_usize();
+    // Every match of every pattern (an overlapping search), by walking the DFA byte by byte:
+    // a state lists all the patterns that end where it is reached.
+    let mut state = dfa
+        .start_state(Anchored::No)
+        .expect("an unanchored automaton");
+    for &byte in line.as_bytes() {
+        state = dfa.next_state(Anchored::No, state, byte);
+        if dfa.is_special(state) && dfa.is_match(state) {
+            for k in 0..dfa.match_len(state) {
+                let pattern = dfa.match_pattern(state, k).as_usize();
+                let g = groups[pattern];
+                found.groups |= 1 << g as u32;
+                if g == Group::Rights {
+                    rights_seen |= 1 << pattern;
+                }
+            }
         }
     }
     found.rights = rights_seen.count_ones();

@@ -9,6 +9,7 @@ use super::lexicon::{
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
 use super::registry::flag;
+use super::words::{is_alphanumeric, is_hangul_syllable_bytes};
 use super::{LineFeature, LineRow};
 
 /// Computes the line features of one line.
@@ -31,43 +32,85 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut quotes = 0u32;
     let mut commas = 0u32;
     let mut sentences = 0u32;
-    let mut prev: char = ' ';
-    for c in trimmed.chars() {
-        if c.is_whitespace() {
-            if SENTENCE_END.contains(&prev) {
+    // Whether the previous char is a sentence-final mark.
+    let mut prev_ends = false;
+    // The words, as `split_whitespace` gives them: on the stack unless there are many.
+    let mut word_buf = [""; WORD_BUF];
+    let mut word_spill: Vec<&str> = Vec::new();
+    let mut n_words = 0usize;
+    let mut word_start = usize::MAX;
+    let bytes = trimmed.as_bytes();
+    let mut i = 0;
+    // Which of 년, 월 and 일 the line holds, one bit each.
+    let mut date_syllables = 0u8;
+    // One pass over the chars: character classes, sentence breaks and words together.
+    let n = bytes.len();
+    while i < n {
+        let b = bytes[i];
+        let (class, len) = if b < 0x80 {
+            (ASCII_CLASS[b as usize], 1)
+        } else {
+            if i + 2 < n && is_hangul_syllable_bytes(b, bytes[i + 1], bytes[i + 2]) {
+                date_syllables |= date_syllable(&bytes[i..i + 3]);
+                (0, 3)
+            } else {
+                let c = trimmed[i..].chars().next().expect("a char boundary");
+                (non_ascii_class(c), c.len_utf8())
+            }
+        };
+        if class & SPACE == 0 {
+            // A char of a word: letters (class 0) are the common case.
+            if word_start == usize::MAX {
+                word_start = i;
+            }
+            chars += 1;
+            if class != 0 {
+                digits += (class & DIGIT != 0) as u32;
+                upper += (class & UPPER != 0) as u32;
+                punct += (class & PUNCT != 0) as u32;
+                separators += (class & SEPARATOR != 0) as u32;
+                quotes += (class & QUOTE != 0) as u32;
+                commas += (class & COMMA != 0) as u32;
+            }
+            prev_ends = class & SENTENCE_MARK != 0;
+        } else {
+            if prev_ends {
                 sentences += 1;
             }
-            prev = c;
-            continue;
-        }
-        chars += 1;
-        if c.is_ascii_digit() {
-            digits += 1;
-        } else if c.is_ascii_uppercase() {
-            upper += 1;
-        } else if c.is_ascii_punctuation() || (!c.is_ascii() && script_of(c) == Script::Neutral) {
-            punct += 1;
-            if SEPARATORS.contains(&c) {
-                separators += 1;
-            }
-            if QUOTES.contains(&c) {
-                quotes += 1;
-            }
-            if c == ',' {
-                commas += 1;
+            prev_ends = false;
+            if word_start != usize::MAX {
+                push_word(
+                    &trimmed[word_start..i],
+                    &mut word_buf,
+                    &mut word_spill,
+                    &mut n_words,
+                );
+                word_start = usize::MAX;
             }
         }
-        prev = c;
+        i += len;
     }
-    let words: Vec<&str> = trimmed.split_whitespace().collect();
-    let n_words = words.len() as u32;
+    if word_start != usize::MAX {
+        push_word(
+            &trimmed[word_start..],
+            &mut word_buf,
+            &mut word_spill,
+            &mut n_words,
+        );
+    }
+    let words: &[&str] = if n_words <= WORD_BUF {
+        &word_buf[..n_words]
+    } else {
+        &word_spill
+    };
+    let n_words = n_words as u32;
     let latin_words = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter(|w| w.as_bytes()[0].is_ascii_alphabetic())
         .count() as u32;
     let title_words = words
         .iter()
-        .filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+        .filter(|w| w.as_bytes()[0].is_ascii_uppercase())
         .count() as u32;
     let total = chars.max(1) as f32;
     let letters = counts.total();
@@ -106,10 +149,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let copyright_mark = found.has(Group::CopyrightMark);
     f[CopyrightMark] = flag(copyright_mark);
     f[RightsWords] = found.rights.min(3) as f32 / 3.0;
-    let emails = words
-        .iter()
-        .filter(|w| w.contains('@') && w.contains('.'))
-        .count();
+    let emails = if bytes.contains(&b'@') {
+        words
+            .iter()
+            .filter(|w| w.contains('@') && w.contains('.'))
+            .count()
+    } else {
+        0
+    };
     f[Email] = emails.min(2) as f32 / 2.0;
     f[Url] = flag(found.has(Group::Url));
     f[ReporterTitle] = flag(found.has(Group::ReporterTitle));
@@ -118,9 +165,9 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         || trimmed.starts_with("글=");
     f[ByPrefix] = flag(by_prefix);
     f[CreditWords] = flag(found.has(Group::Credit));
-    let date = has_date(trimmed);
+    let date = has_date(trimmed, digits, date_syllables == 0b111);
     f[Date] = flag(date);
-    f[Time] = flag(has_time(trimmed));
+    f[Time] = flag(digits >= 3 && has_time(trimmed));
     f[TimestampWords] = flag(found.has(Group::Timestamp));
 
     f[Separators] = (1.0 + separators as f32).ln() / 2.0;
@@ -132,7 +179,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[EndsEllipsis] = flag(trimmed.ends_with('…') || trimmed.ends_with("..."));
     f[Hashtag] = flag(words.iter().any(|w| w.starts_with('#') && w.len() > 1));
     f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
-    f[Pipe] = flag(trimmed.contains('|'));
+    f[Pipe] = flag(separators > 0 && trimmed.contains('|'));
 
     // Prose: a line that reads like running text, the anchor of the article.
     let sentence_like = ends_sentence || ends_korean_sentence || ends_quote;
@@ -141,10 +188,10 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         || counts.hangul >= 80;
     f[Prose] = flag(prose);
     f[EndsWithCredit] = flag(
-        (trimmed.contains(" /") || trimmed.contains("/ "))
-            && words
-                .last()
-                .is_some_and(|w| w.ends_with("기자") || w.starts_with('/')),
+        words
+            .last()
+            .is_some_and(|w| w.ends_with("기자") || w.starts_with('/'))
+            && (trimmed.contains(" /") || trimmed.contains("/ ")),
     );
     f[Counter] = flag(letters <= 6 && digits > 0);
     // A headline: a handful of words, no sentence end, no date or address, not a byline.
@@ -160,14 +207,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
             && !copyright_mark
             && letters >= 8,
     );
-    let name_like = is_name_like(&words, counts);
+    let name_like = is_name_like(words, counts);
     f[NameLike] = flag(name_like);
     f[ListHeadingWords] = flag(found.has(Group::ListHeading));
     f[CreditPhrase] = flag(found.has(Group::CreditPhrase));
     f[DashName] = flag(is_dash_name(trimmed));
-    f[PersonName] = flag(is_person_name(&words, counts));
-    f[AuthorBio] = flag(is_author_bio(&words, trimmed));
-    f[SignOff] = flag(is_sign_off(&words, trimmed, counts));
+    f[PersonName] = flag(is_person_name(words, counts));
+    f[AuthorBio] = flag(is_author_bio(words, trimmed));
+    f[SignOff] = flag(is_sign_off(words, trimmed, counts));
     f[SiteNoticeWords] = flag(found.has(Group::SiteNotice));
     // Menus are runs of everyday words in title case; names are not everyday words.
     f[TitleCaseWords] =
@@ -178,17 +225,145 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f
 }
 
+/// Words kept on the stack; a line of more spills into a vector.
+const WORD_BUF: usize = 64;
+
+/// Which of `년`, `월` and `일` (bits 0, 1, 2) a Hangul syllable's three UTF-8 bytes are.
+#[inline]
+fn date_syllable(b: &[u8]) -> u8 {
+    match b {
+        [0xEB, 0x85, 0x84] => 0b001, // 년
+        [0xEC, 0x9B, 0x94] => 0b010, // 월
+        [0xEC, 0x9D, 0xBC] => 0b100, // 일
+        _ => 0,
+    }
+}
+
+/// Adds a word to the words kept on the stack, or once there are too many, to the vector.
+fn push_word<'a>(
+    word: &'a str,
+    buf: &mut [&'a str; WORD_BUF],
+    spill: &mut Vec<&'a str>,
+    n: &mut usize,
+) {
+    if *n < WORD_BUF {
+        buf[*n] = word;
+    } else {
+        if *n == WORD_BUF {
+            spill.extend_from_slice(buf);
+        }
+        spill.push(word);
+    }
+    *n += 1;
+}
+
+// What a char is to the line features' counts, as bits.
+const SPACE: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+const PUNCT: u8 = 8;
+const SEPARATOR: u8 = 16;
+const QUOTE: u8 = 32;
+const COMMA: u8 = 64;
+const SENTENCE_MARK: u8 = 128;
+
+/// The class bits of a char other than white space (see [`ASCII_CLASS`] for ASCII ones).
+const fn punct_class(c: char) -> u8 {
+    let mut class = PUNCT;
+    let mut k = 0;
+    while k < SEPARATORS.len() {
+        if SEPARATORS[k] == c {
+            class |= SEPARATOR;
+        }
+        k += 1;
+    }
+    k = 0;
+    while k < QUOTES.len() {
+        if QUOTES[k] == c {
+            class |= QUOTE;
+        }
+        k += 1;
+    }
+    if c == ',' {
+        class |= COMMA;
+    }
+    class
+}
+
+const fn is_sentence_end(c: char) -> bool {
+    let mut k = 0;
+    while k < SENTENCE_END.len() {
+        if SENTENCE_END[k] == c {
+            return true;
+        }
+        k += 1;
+    }
+    false
+}
+
+/// The class bits of each ASCII char, looked up rather than compared.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        let mut class = if matches!(c, '\t'..='\r' | ' ') {
+            SPACE
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_punctuation() {
+            punct_class(c)
+        } else {
+            0
+        };
+        if class & SPACE == 0 && is_sentence_end(c) {
+            class |= SENTENCE_MARK;
+        }
+        t[b] = class;
+        b += 1;
+    }
+    t
+};
+
+/// The class bits of a char outside ASCII: white space, or punctuation and symbols (any char
+/// of no script), and whether it ends a sentence.
+fn non_ascii_class(c: char) -> u8 {
+    if is_hangul_syllable(c) {
+        return 0;
+    }
+    if c.is_whitespace() {
+        return SPACE;
+    }
+    let mut class = if script_of(c) == Script::Neutral {
+        punct_class(c)
+    } else {
+        0
+    };
+    if is_sentence_end(c) {
+        class |= SENTENCE_MARK;
+    }
+    class
+}
+
 /// A person's name, alone or with a reporter's title: a Hangul word of three syllables starting
 /// with a common family name (`김서윤`, `김서윤 기자`), or two or three capitalized Latin words none
 /// of which is an everyday menu word (`Harriet Lowe`, `RAYMOND OKAFOR`).
 fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
     // At most four core words matter: stop trimming once there are more.
-    let core: Vec<&str> = words
+    let mut core_buf = [""; 4];
+    let mut n_core = 0;
+    for w in words
         .iter()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
         .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
         .take(4)
-        .collect();
+    {
+        core_buf[n_core] = w;
+        n_core += 1;
+    }
+    let core = &core_buf[..n_core];
     if counts.hangul > 0 {
         return core.len() == 1 && counts.latin == 0 && {
             let mut syllables = core[0].chars();
@@ -212,8 +387,12 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
 /// to four syllables, optionally with a reporter title.
 fn is_name_like(words: &[&str], counts: &LetterCounts) -> bool {
     if counts.hangul > 0 {
-        let core: Vec<&&str> = words.iter().filter(|w| !NAME_TITLES.contains(w)).collect();
-        return core.len() == 1 && (2..=4).contains(&core[0].chars().count()) && counts.latin == 0;
+        let mut core = words.iter().filter(|w| !NAME_TITLES.contains(w));
+        return counts.latin == 0
+            && core
+                .next()
+                .is_some_and(|w| (2..=4).contains(&w.chars().count()))
+            && core.next().is_none();
     }
     (2..=4).contains(&words.len())
         && words.iter().all(|w| {
@@ -259,24 +438,32 @@ fn is_sign_off(words: &[&str], line: &str, counts: &LetterCounts) -> bool {
 
 /// A date: `2023.10.19`, `2023-10-19`, `2023년 10월 19일`, or a month name beside a number
 /// (`20 November 2019`).
-fn has_date(line: &str) -> bool {
+///
+/// `digits` is the number of ASCII digits in `line`, `year_month_day` whether it holds `년`, `월`
+/// and `일`: they spare most of the searches.
+fn has_date(line: &str, digits: u32, year_month_day: bool) -> bool {
     let b = line.as_bytes();
-    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd
-    for w in b.windows(7) {
-        if w[..4].iter().all(u8::is_ascii_digit)
-            && matches!(w[4], b'.' | b'-' | b'/')
-            && w[5].is_ascii_digit()
-            && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
-        {
-            return true;
+    // yyyy.mm.dd, yyyy-mm-dd, yyyy/mm/dd: at least five digits.
+    if digits >= 5 {
+        for w in b.windows(7) {
+            if w[..4].iter().all(u8::is_ascii_digit)
+                && matches!(w[4], b'.' | b'-' | b'/')
+                && w[5].is_ascii_digit()
+                && (w[6].is_ascii_digit() || matches!(w[6], b'.' | b'-' | b'/'))
+            {
+                return true;
+            }
         }
     }
-    if line.contains('년') && line.contains('월') && line.contains('일') {
+    if year_month_day {
         return true;
     }
-    b.iter().any(u8::is_ascii_digit)
-        && line.split(|c: char| !c.is_ascii_alphabetic()).any(|w| {
-            (3..=9).contains(&w.len()) && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
+    digits > 0
+        && b.split(|c| !c.is_ascii_alphabetic()).any(|w| {
+            (3..=9).contains(&w.len())
+                && MONTHS
+                    .iter()
+                    .any(|m| w[..3].eq_ignore_ascii_case(m.as_bytes()))
         })
 }
 
@@ -377,6 +564,15 @@ mod tests {
         assert_eq!(feature("구독하고 알림 받기", CopyrightMark), 0.0);
         assert_eq!(feature("AI 요약", SummaryHeading), 1.0);
         assert_eq!(feature("사진 크게보기", ViewerWords), 1.0);
+    }
+
+    #[test]
+    fn date_syllables_are_their_utf8() {
+        assert_eq!(date_syllable("년".as_bytes()), 0b001);
+        assert_eq!(date_syllable("월".as_bytes()), 0b010);
+        assert_eq!(date_syllable("일".as_bytes()), 0b100);
+        assert_eq!(date_syllable("가".as_bytes()), 0);
+        assert_eq!(feature("매년 월요일 오후", Date), 1.0);
     }
 
     #[test]

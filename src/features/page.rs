@@ -2,13 +2,51 @@
 //! article's prose and headline, repetition, and its language against the page's.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::language::PageLanguage;
 
 use super::hashed::fnv1a;
 use super::registry::flag;
-use super::words::{hangul_pairs, hangul_syllables, normalize_word, Scratch};
+use super::words::{
+    hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word, words, Scratch,
+};
 use super::{LineFeature, LineRow, PageFeature, PageRow};
+
+/// A fast hasher for the page's lines (the Fx hash of rustc): only counts are kept, so the
+/// hash never shows in a feature.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// What the page features of every line read from the whole page, computed once a page.
 pub(crate) struct PageContext {
@@ -20,6 +58,11 @@ pub(crate) struct PageContext {
     headline: Option<usize>,
     /// Whether each line looks like a headline.
     headline_like: Vec<bool>,
+    /// Prose lines (any language) among the lines before each line: `prose_before[j]` counts
+    /// lines `0..j`, so a window's count is a difference.
+    prose_before: Vec<u32>,
+    /// Headline-like lines among the lines before each line, likewise.
+    headline_like_before: Vec<u32>,
     /// The prose lines in the page's language, in order.
     prose_lines: Vec<usize>,
     /// How often each line's text occurs on the page.
@@ -51,7 +94,8 @@ impl PageContext {
                     && (page.is_page_language(langs[i]) || page.main == "und")
             })
             .collect();
-        let mut counts: HashMap<&str, u32> = HashMap::with_capacity(lines.len());
+        let mut counts: HashMap<&str, u32, BuildHasherDefault<FxHasher>> =
+            HashMap::with_capacity_and_hasher(lines.len(), Default::default());
         for l in lines {
             *counts.entry(l.as_ref().trim()).or_default() += 1;
         }
@@ -74,11 +118,15 @@ impl PageContext {
                 .find(|&j| headline_like[j])
         });
         let lead_overlap = lead_overlap(lines, &prose_lines);
+        let prose_before = running_count(rows.iter().map(|r| r[LineFeature::Prose] > 0.5));
+        let headline_like_before = running_count(headline_like.iter().copied());
         PageContext {
             n: lines.len(),
             lead_overlap,
             headline,
             headline_like,
+            prose_before,
+            headline_like_before,
             prose_lines,
             repeats,
             longest,
@@ -140,12 +188,11 @@ impl PageContext {
         }
         p[LinesToNextProse] = next.map_or(1.5, |j| ln(j - i, 4.0));
         p[LinesSinceProse] = prev.map_or(1.5, |j| ln(i - j, 4.0));
+        let is_prose = rows[i][LineFeature::Prose] > 0.5;
         let window = |r: usize| {
             let a = i.saturating_sub(r);
             let b = (i + r).min(n - 1);
-            let count = (a..=b)
-                .filter(|&j| j != i && rows[j][LineFeature::Prose] > 0.5)
-                .count();
+            let count = self.prose_before[b + 1] - self.prose_before[a] - is_prose as u32;
             count as f32 / (b - a).max(1) as f32
         };
         p[ProseNear] = window(3);
@@ -182,7 +229,9 @@ impl PageContext {
         }
         let a = i.saturating_sub(4);
         let b = (i + 4).min(n - 1);
-        let near = (a..=b).filter(|&j| j != i && self.headline_like[j]).count();
+        let near = self.headline_like_before[b + 1]
+            - self.headline_like_before[a]
+            - self.headline_like[i] as u32;
         p[HeadlineLikeNear] = near as f32 / 8.0;
         let mut run = 1;
         let mut j = i;
@@ -216,21 +265,39 @@ impl PageContext {
     }
 }
 
+/// How many of the flags before each position are set: `n + 1` counts, the first 0.
+fn running_count(flags: impl Iterator<Item = bool>) -> Vec<u32> {
+    let mut counts = vec![0];
+    let mut total = 0;
+    counts.extend(flags.map(|on| {
+        total += on as u32;
+        total
+    }));
+    counts
+}
+
 /// Content tokens of a line, hashed, sorted and deduplicated into `scratch.tokens`: lower-cased
 /// Latin words of three letters or more, and Hangul syllable pairs (which survive Korean
 /// particles and endings).
 fn content_tokens(line: &str, scratch: &mut Scratch) {
-    let Scratch {
-        word,
-        syllables,
-        tokens,
-    } = scratch;
+    let Scratch { word, tokens, .. } = scratch;
     tokens.clear();
-    for w in line.split_whitespace() {
-        normalize_word(w, word);
-        hangul_syllables(word, syllables);
-        if syllables.len() >= 2 {
-            tokens.extend(hangul_pairs(syllables).map(|pair| fnv1a(b't', &pair)));
+    for w in words(line) {
+        if w.is_ascii() {
+            if let Some(stem) = ascii_stem(w.as_bytes()) {
+                tokens.push(fnv1a(b't', stem.as_slice()));
+            }
+            continue;
+        }
+        if is_hangul_word(w.as_bytes()) {
+            // Hangul syllables only: the word is its own normalized form (one syllable makes no
+            // pair, and no stem either).
+            tokens.extend(hangul_word_pairs(w.as_bytes()).map(|pair| fnv1a(b't', &pair)));
+            continue;
+        }
+        let syllables = normalize_word(w, word);
+        if syllables >= 2 {
+            tokens.extend(hangul_pairs(word).map(|pair| fnv1a(b't', &pair)));
         } else {
             // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
             let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
@@ -242,6 +309,52 @@ fn content_tokens(line: &str, scratch: &mut Scratch) {
     }
     tokens.sort_unstable();
     tokens.dedup();
+}
+
+/// A short stem: up to five bytes.
+struct Stem {
+    bytes: [u8; 5],
+    len: usize,
+}
+
+impl Stem {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The light stem [`content_tokens`] takes of an ASCII word, made without normalizing the whole
+/// word: the normalized word's bytes before any apostrophe, at most five, kept when there are at
+/// least three and all are letters or digits.
+fn ascii_stem(b: &[u8]) -> Option<Stem> {
+    let start = b.iter().position(u8::is_ascii_alphanumeric)?;
+    let end = b.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
+    let mut stem = Stem {
+        bytes: [0; 5],
+        len: 0,
+    };
+    let mut last_zero = false;
+    for &c in &b[start..end] {
+        let out = if c.is_ascii_digit() {
+            if last_zero {
+                continue;
+            }
+            last_zero = true;
+            b'0'
+        } else {
+            last_zero = false;
+            c.to_ascii_lowercase()
+        };
+        if out == b'\'' {
+            break;
+        }
+        stem.bytes[stem.len] = out;
+        stem.len += 1;
+        if stem.len == 5 {
+            break;
+        }
+    }
+    (stem.len >= 3 && stem.as_slice().iter().all(u8::is_ascii_alphanumeric)).then_some(stem)
 }
 
 /// How much of each line's wording the article's lead (its first prose lines) shares: high for
@@ -256,6 +369,10 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
             (i, scratch.tokens.clone())
         })
         .collect();
+    if lead.is_empty() {
+        // Nothing to share with.
+        return vec![0.0; lines.len()];
+    }
     lines
         .iter()
         .enumerate()
@@ -264,8 +381,14 @@ fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
             if lead == [i] {
                 return 1.0;
             }
-            content_tokens(line.as_ref(), &mut scratch);
-            let tokens = &scratch.tokens;
+            // The lead's own lines were tokenized already.
+            let tokens = match lead_tokens.iter().find(|(j, _)| *j == i) {
+                Some((_, tokens)) => tokens,
+                None => {
+                    content_tokens(line.as_ref(), &mut scratch);
+                    &scratch.tokens
+                }
+            };
             if tokens.is_empty() {
                 return 0.0;
             }

@@ -376,13 +376,20 @@ impl Extractor {
 
     /// Adds text with its runs of ASCII white space collapsed to one space.
     fn collapsed(&mut self, text: &str) {
-        for (i, word) in text.split(|c: char| c.is_ascii_whitespace()).enumerate() {
-            if i > 0 {
+        // ASCII white space bytes never occur inside a multi-byte char: split the bytes.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0C' | b'\r') {
+                if start < i {
+                    self.word(&text[start..i]);
+                }
                 self.pending_space = true;
+                start = i + 1;
             }
-            if !word.is_empty() {
-                self.word(word);
-            }
+        }
+        if start < bytes.len() {
+            self.word(&text[start..]);
         }
     }
 

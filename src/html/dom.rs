@@ -60,8 +60,12 @@ pub(crate) struct Dom {
 impl Dom {
     /// Parses `text` as an HTML document, as a browser would (html5ever's tree builder).
     pub(crate) fn parse(text: &str) -> Dom {
+        // Every element, comment or run of text but the first starts at a `<` or follows one:
+        // twice their count holds the document's nodes without the vector growing on the way.
+        let mut nodes = Vec::with_capacity(2 * count_byte(text.as_bytes(), b'<') + 8);
+        nodes.push(Node::new(Data::Document));
         let sink = Sink {
-            nodes: RefCell::new(vec![Node::new(Data::Document)]),
+            nodes: RefCell::new(nodes),
         };
         parse_document(sink, Default::default()).one(StrTendril::from_slice(text))
     }
@@ -69,6 +73,19 @@ impl Dom {
     pub(crate) fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
+}
+
+/// How many times `needle` occurs in `bytes`.
+fn count_byte(bytes: &[u8], needle: u8) -> usize {
+    // Byte sums over chunks that cannot overflow a byte: the compiler vectorizes them.
+    bytes
+        .chunks(255)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add((b == needle) as u8)) as usize
+        })
+        .sum()
 }
 
 /// An element's name, as the tree builder asks for it.
