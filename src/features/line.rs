@@ -181,11 +181,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
     f[Pipe] = flag(separators > 0 && trimmed.contains('|'));
 
-    // Prose: a line that reads like running text, the anchor of the article.
+    // Prose: a line that reads like running text, the anchor of the article. Hangul, Han and
+    // kana pack a word into a character or two (Chinese and Japanese put no spaces between
+    // words), so for them characters count, not spaced words.
     let sentence_like = ends_sentence || ends_korean_sentence || ends_quote;
-    let prose = (sentence_like && (n_words >= 12 || counts.hangul >= 40))
+    let dense_letters = counts.hangul + counts.han + counts.kana;
+    let prose = (sentence_like && (n_words >= 12 || dense_letters >= 40))
         || n_words >= 30
-        || counts.hangul >= 80;
+        || dense_letters >= 80;
     f[Prose] = flag(prose);
     f[EndsWithCredit] = flag(
         words
