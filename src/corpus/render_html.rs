@@ -1437,7 +1437,8 @@ fn is_latin_name(core: &str) -> bool {
 fn byline_spans(t: &str, bio: bool, title: bool) -> Vec<(usize, usize, Span)> {
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut at = 0;
-    for w in t.split(' ') {
+    // `=` joins a place and a name in Korean bylines (`세종=김민지 기자`).
+    for w in t.split([' ', '=']) {
         words.push((at, w));
         at += w.len() + 1;
     }
@@ -1489,10 +1490,23 @@ fn byline_spans(t: &str, bio: bool, title: bool) -> Vec<(usize, usize, Span)> {
             }
             let len = j - i;
             let whole_line = i == 0 && j == n;
+            // "AfriWire Correspondent": a desk, not a name.
+            let titled = j < n
+                && [
+                    "Correspondent",
+                    "Reporter",
+                    "Staff",
+                    "Writer",
+                    "Editor",
+                    "Bureau",
+                    "Desk",
+                    "Newsroom",
+                ]
+                .contains(&core(j).2);
             let ok = if bio {
                 i == 0 && (2..=3).contains(&len) && j < n
             } else {
-                by_context && len >= 1 || whole_line && (2..=4).contains(&len)
+                !titled && (by_context || whole_line && (2..=4).contains(&len))
             };
             if ok {
                 spans.push((a, end, Span::Name));
@@ -3174,6 +3188,54 @@ item = "[관련] {{headline}}"
                 }
             }
         }
+    }
+
+    #[test]
+    fn byline_names_and_addresses_are_found() {
+        let spans = |t: &str, bio: bool| -> Vec<(String, Span)> {
+            byline_spans(t, bio, false)
+                .into_iter()
+                .map(|(a, b, k)| (t[a..b].to_string(), k))
+                .collect()
+        };
+        let name = |s: &str| (s.to_string(), Span::Name);
+        assert_eq!(spans("By Jane Doe", false), vec![name("Jane Doe")]);
+        assert_eq!(
+            spans("By Somchai Wongsuwan, Hannah Kersey and Tomas Ried", false),
+            vec![
+                name("Somchai Wongsuwan"),
+                name("Hannah Kersey"),
+                name("Tomas Ried")
+            ]
+        );
+        assert_eq!(
+            spans("by Brian Oh — April 10, 2019 in sports", false),
+            vec![name("Brian Oh")]
+        );
+        assert_eq!(spans("Jessica Moreno", false), vec![name("Jessica Moreno")]);
+        assert_eq!(
+            spans("By Thandiwe Mokoena, AfriWire Correspondent", false).len(),
+            1
+        );
+        assert_eq!(spans("Senior Reporter", false), vec![]);
+        assert_eq!(
+            spans("하승우 기자 swha@yna.co.kr", false),
+            vec![name("하승우"), ("swha@yna.co.kr".to_string(), Span::Mail)]
+        );
+        assert_eq!(spans("세종=배수아 기자", false), vec![name("배수아")]);
+        assert_eq!(
+            spans("[이데일리 스타in 김하린 기자]", false),
+            vec![name("김하린")]
+        );
+        assert_eq!(
+            byline_spans("김하린 기자", false, true),
+            vec![(0, "김하린 기자".len(), Span::Name)]
+        );
+        assert_eq!(
+            spans("Brian Oh is an independent journalist.", true),
+            vec![name("Brian Oh")]
+        );
+        assert_eq!(spans("Follow @captape_asia", false)[0].1, Span::Handle);
     }
 
     #[test]
