@@ -93,3 +93,39 @@ fn every_convention_is_in_the_committed_corpus() {
         assert!(seen.contains(&c), "no layout uses {}", c.name());
     }
 }
+
+#[test]
+fn the_committed_corpus_has_real_sites_habits() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/pages");
+    let mut pages = Vec::new();
+    for folder in fs::read_dir(&root).unwrap() {
+        let folder = folder.unwrap().path();
+        if !folder.is_dir() {
+            continue;
+        }
+        for e in fs::read_dir(&folder).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|e| e == "html") {
+                pages.push(fs::read_to_string(&p).unwrap().to_ascii_lowercase());
+            }
+        }
+    }
+    // Each habit on some pages, on none of them everywhere (quoted or not).
+    for mark in [
+        "href=\"mailto:",
+        "rel=\"author\"",
+        "itemprop=\"author\"",
+        "loading=\"lazy\"",
+        "data-ad-unit",
+        "action=\"/newsletter\"",
+        "/profile/",
+        "class=\"cols\"",
+    ] {
+        let bare = mark.replace('"', "");
+        let n = pages
+            .iter()
+            .filter(|p| p.contains(mark) || p.contains(&bare))
+            .count();
+        assert!(n >= 10 && n < pages.len() / 2, "{mark}: {n} pages");
+    }
+}

@@ -588,6 +588,46 @@ struct Site {
     depth: usize,
     html_lang: &'static str,
     korean: bool,
+    /// The chance that a byline's names and e-mail addresses are links (author pages,
+    /// `mailto:`).
+    byline_links: f64,
+    /// How author pages are addressed (an index into [`author_href`]'s schemes).
+    author_scheme: usize,
+    /// Author links carry `rel="author"`.
+    byline_rel: bool,
+    /// Bylines in `<span itemprop="author">` (schema.org markup).
+    byline_itemprop: bool,
+    /// Korean bylines link the title with the name (`<a>김민지 기자</a>`).
+    byline_link_title: bool,
+    /// Several byline lines in a row as a list (`ul > li`, `dl > dt / dd`).
+    byline_list: Option<List>,
+    /// The bylines, bio and copyright after the story in a `<footer>` (or classed `div`).
+    end_footer: bool,
+    /// The chance that a page writes its end lines (byline, bio, copyright, tools after the
+    /// story) inside the article body's wrapper.
+    end_in_body: f64,
+    /// The headline box stands outside the article element, in the page's header area.
+    head_outside: f64,
+    /// The chance that an ad between paragraphs splits the body wrapper in two siblings.
+    split_body: f64,
+    /// Paragraphs grouped in nested `div` sections of a few each.
+    para_chunks: bool,
+    /// The chance that a paragraph holds a link.
+    para_links: f64,
+    /// Attributes every paragraph carries (`data-` attributes, hashed classes).
+    para_attrs: Option<String>,
+    /// Related items as teaser cards (`article`/`div` with image, `h2`-`h4 > a`, meta).
+    related_cards: f64,
+    /// In cards, the link wraps only the image.
+    card_img_only: f64,
+    /// The chance that a related box after the story stands inside the article element.
+    related_in_article: f64,
+    /// Menus nest sub-menus (`ul > li > ul > li`) and mega-menu columns.
+    menu_nested: bool,
+    /// Footer links in columns with a heading each.
+    footer_columns: bool,
+    /// Photo credits in a `span` of the figure or of the caption's `figcaption`.
+    credit_span: bool,
 }
 
 impl Site {
@@ -850,8 +890,54 @@ impl Site {
             depth: rng.gen_range(2..=9),
             html_lang: if korean { "ko" } else { "en" },
             korean,
+            byline_links: *[0.0, 0.4, 0.75, 0.9, 0.95, 0.95].choose(&mut rng).unwrap(),
+            author_scheme: rng.gen_range(0..6),
+            byline_rel: rng.gen_bool(0.4),
+            byline_itemprop: rng.gen_bool(if semantic { 0.45 } else { 0.2 }),
+            byline_link_title: rng.gen_bool(0.5),
+            byline_list: *[
+                None,
+                Some(List::Ul),
+                Some(List::Dl),
+                Some(List::Divs),
+                Some(List::Dl),
+            ]
+            .choose(&mut rng)
+            .unwrap(),
+            end_footer: rng.gen_bool(if semantic { 0.5 } else { 0.25 }),
+            end_in_body: *[0.0, 0.0, 0.3, 0.7].choose(&mut rng).unwrap(),
+            head_outside: *[0.0, 0.0, 0.5, 0.9].choose(&mut rng).unwrap(),
+            split_body: *[0.0, 0.5, 0.9].choose(&mut rng).unwrap(),
+            para_chunks: rng.gen_bool(0.3),
+            para_links: *[0.1, 0.2, 0.3, 0.5].choose(&mut rng).unwrap(),
+            para_attrs: para_attrs(&mut rng),
+            related_cards: if semantic || conv == Convention::DivSoup {
+                *[0.0, 0.5, 0.9].choose(&mut rng).unwrap()
+            } else {
+                *[0.0, 0.0, 0.4].choose(&mut rng).unwrap()
+            },
+            card_img_only: *[0.0, 0.0, 0.3, 0.8].choose(&mut rng).unwrap(),
+            related_in_article: *[0.0, 0.4, 0.8].choose(&mut rng).unwrap(),
+            menu_nested: conv != Convention::Table && rng.gen_bool(0.45),
+            footer_columns: conv != Convention::Table && rng.gen_bool(0.4),
+            credit_span: rng.gen_bool(0.4),
         }
     }
+}
+
+/// The attributes a site's CMS puts on every paragraph, if any.
+fn para_attrs(rng: &mut ChaCha8Rng) -> Option<String> {
+    let hash = random_token(rng, 6, BASE36);
+    let k = rng.gen_range(0..8);
+    Some(match k {
+        0 => " data-component=\"text-block\"".to_string(),
+        1 => format!(" class=\"css-{hash} e1wiw3jv0\""),
+        2 => format!(" data-testid=\"paragraph\" class=\"sc-{hash}\""),
+        3 => format!(" class=\"Paragraph_text__{hash}\" data-gu-name=\"body\""),
+        4 => " data-type=\"paragraph\" dir=\"auto\"".to_string(),
+        5 => " data-block-key=\"{h}\"".to_string(),
+        _ => return None,
+    })
 }
 
 fn slot_of(i: usize) -> Slot {
@@ -1020,6 +1106,85 @@ impl W<'_> {
         self.attr("href", &h)
     }
 
+    /// An author page's address.
+    fn author_href(&mut self, name: &str) -> String {
+        let slug: String = name
+            .to_lowercase()
+            .chars()
+            .filter_map(|c| match c {
+                'a'..='z' | '0'..='9' => Some(c),
+                ' ' | '-' => Some('-'),
+                _ => None,
+            })
+            .collect();
+        let n: u32 = self.rng.gen_range(10..9999);
+        let slug = if slug.trim_matches('-').is_empty() {
+            n.to_string()
+        } else {
+            slug
+        };
+        match self.site.author_scheme {
+            0 => format!("/author/{slug}"),
+            1 => format!("/reporter/{n}"),
+            2 => format!("/journalist/{slug}/"),
+            3 => format!("/people/{slug}"),
+            4 => format!("/news/reporter_view.html?id={n}"),
+            _ => format!("https://www.example.com/staff/{slug}"),
+        }
+    }
+
+    /// A byline's text, its authors' names and addresses linked (by the site's habits).
+    /// `bio` reads the line as an author's bio (only a leading name is linked).
+    fn byline_inline(&mut self, text: &str, bio: bool) {
+        let t = html_text(text);
+        let title = self.site.byline_link_title;
+        let spans = if self.rng.gen_bool(self.site.byline_links) {
+            byline_spans(&t, bio, title)
+        } else {
+            Vec::new()
+        };
+        let mut at = 0;
+        for (a, b, kind) in spans {
+            escape_text(&t[at..a], &mut self.out);
+            let piece = &t[a..b];
+            let itemprop = kind == Span::Name && self.site.byline_itemprop && !bio;
+            if itemprop {
+                self.open(
+                    "span",
+                    " itemprop=\"author\" itemscope itemtype=\"https://schema.org/Person\"",
+                );
+            }
+            let mut attrs = match kind {
+                Span::Name => {
+                    let h = self.author_href(piece);
+                    self.attr("href", &h)
+                }
+                Span::Mail => self.attr("href", &format!("mailto:{piece}")),
+                Span::Handle => self.attr(
+                    "href",
+                    &format!("https://twitter.com/{}", piece.trim_start_matches('@')),
+                ),
+            };
+            if kind == Span::Name && self.site.byline_rel {
+                attrs += &self.attr("rel", "author");
+            }
+            self.open("a", &attrs);
+            if itemprop {
+                self.open("span", " itemprop=\"name\"");
+                self.text(piece);
+                self.close("span");
+            } else {
+                self.text(piece);
+            }
+            self.close("a");
+            if itemprop {
+                self.close("span");
+            }
+            at = b;
+        }
+        escape_text(&t[at..], &mut self.out);
+    }
+
     /// A link around text.
     fn link(&mut self, text: &str) {
         let h = self.href();
@@ -1030,6 +1195,7 @@ impl W<'_> {
 
     /// Text with, now and then, some of its words in an inline element (link, bold, span):
     /// inline elements do not end lines, so the line stays one line with the same words.
+    /// Links are most of them; some cover a long phrase (a third to over half the line).
     fn rich_text(&mut self, text: &str, chance: f64) {
         let t = html_text(text);
         let words: Vec<&str> = t.split(' ').collect();
@@ -1037,26 +1203,60 @@ impl W<'_> {
             self.text(&t);
             return;
         }
-        let from = self.rng.gen_range(0..words.len() - 1);
-        let to = (from + self.rng.gen_range(1..4)).min(words.len());
-        let tag = *["a", "b", "strong", "span", "em", "a"]
-            .choose(&mut self.rng)
-            .unwrap();
-        self.text(&words[..from].join(" "));
-        if from > 0 {
-            self.out.push(' ');
-        }
-        let attrs = if tag == "a" {
-            self.href()
+        // One or two marked stretches, in order, not touching.
+        let n = words.len();
+        let mut marks: Vec<(usize, usize, &str)> = Vec::new();
+        let count = if n > 12 && self.rng.gen_bool(0.3) {
+            2
         } else {
-            String::new()
+            1
         };
-        self.open(tag, &attrs);
-        self.text(&words[from..to].join(" "));
-        self.close(tag);
-        if to < words.len() {
+        let mut from_min = 0;
+        for k in 0..count {
+            if from_min + 1 >= n {
+                break;
+            }
+            let tag = if self.rng.gen_bool(0.75) {
+                "a"
+            } else {
+                *["b", "strong", "span", "em"].choose(&mut self.rng).unwrap()
+            };
+            let len = if tag == "a" && self.rng.gen_bool(0.3) {
+                ((n as f64) * self.rng.gen_range(0.3..0.6)).round().max(1.0) as usize
+            } else {
+                self.rng.gen_range(1..4)
+            };
+            let room = if k + 1 < count { n / 2 } else { n };
+            let hi = room.saturating_sub(len).max(from_min + 1);
+            let from = self
+                .rng
+                .gen_range(from_min..hi.min(n - 1).max(from_min + 1));
+            let to = (from + len).min(n);
+            marks.push((from, to, tag));
+            from_min = to + 1;
+        }
+        let mut at = 0;
+        for (from, to, tag) in marks {
+            if at > 0 {
+                self.out.push(' ');
+            }
+            if from > at {
+                self.text(&words[at..from].join(" "));
+                self.out.push(' ');
+            }
+            let attrs = if tag == "a" {
+                self.href()
+            } else {
+                String::new()
+            };
+            self.open(tag, &attrs);
+            self.text(&words[from..to].join(" "));
+            self.close(tag);
+            at = to;
+        }
+        if at < n {
             self.out.push(' ');
-            self.text(&words[to..].join(" "));
+            self.text(&words[at..].join(" "));
         }
     }
 
@@ -1168,6 +1368,192 @@ fn is_inline(tag: &str) -> bool {
     )
 }
 
+/// What a stretch of a byline links to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Span {
+    /// An author's name: their author page.
+    Name,
+    /// An e-mail address: `mailto:`.
+    Mail,
+    /// A social media handle (`@name`).
+    Handle,
+}
+
+/// Strips the punctuation around a word: (leading, core, trailing) byte lengths.
+fn word_core(word: &str) -> (usize, usize) {
+    let lead: &[char] = &['[', '(', '<', '"', '\'', '“', '‘', '/', '『', '【'];
+    let trail: &[char] = &[
+        ']', ')', '>', ',', '.', ';', ':', '"', '\'', '”', '’', '|', '/', '』', '】',
+    ];
+    let start = word.len() - word.trim_start_matches(lead).len();
+    let end = word.trim_end_matches(trail).len().max(start);
+    (start, end)
+}
+
+fn is_hangul_name(core: &str) -> bool {
+    let n = core.chars().count();
+    (2..=4).contains(&n) && core.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c))
+}
+
+fn is_latin_name(core: &str) -> bool {
+    const NOT_NAMES: [&str; 24] = [
+        "By",
+        "BY",
+        "Photo",
+        "Photos",
+        "Contact",
+        "Email",
+        "E-mail",
+        "Reporter",
+        "Senior",
+        "Staff",
+        "Correspondent",
+        "Writer",
+        "Editor",
+        "Our",
+        "The",
+        "And",
+        "Updated",
+        "Published",
+        "Posted",
+        "Reporting",
+        "Video",
+        "Follow",
+        "Text",
+        "Report",
+    ];
+    let mut c = core.chars();
+    core.len() >= 2
+        && c.next().is_some_and(|f| f.is_uppercase())
+        && core
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '’' | '.'))
+        && !NOT_NAMES.contains(&core)
+}
+
+/// The stretches of a byline line (already in [`html_text`] form) that sites link: authors'
+/// names, e-mail addresses and handles, as byte ranges. `title` takes a Korean name's title
+/// (`기자`) into the link.
+fn byline_spans(t: &str, bio: bool, title: bool) -> Vec<(usize, usize, Span)> {
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    // `=` joins a place and a name in Korean bylines (`세종=김민지 기자`).
+    for w in t.split([' ', '=']) {
+        words.push((at, w));
+        at += w.len() + 1;
+    }
+    let core = |i: usize| {
+        let (o, w) = words[i];
+        let (a, b) = word_core(w);
+        (o + a, o + b, &w[a..b])
+    };
+    let mut spans = Vec::new();
+    let n = words.len();
+    let mut i = 0;
+    let mut by_context = false;
+    while i < n {
+        let (a, b, c) = core(i);
+        let trail = &words[i].1[b - words[i].0..];
+        if c.contains('@') && !bio {
+            let at = c.find('@').unwrap();
+            if at > 0 && c[at..].contains('.') {
+                spans.push((a, b, Span::Mail));
+            } else if at == 0 && c.len() > 2 {
+                spans.push((a, b, Span::Handle));
+            }
+            i += 1;
+            continue;
+        }
+        let lower = c.to_lowercase();
+        if lower == "by" || lower == "and" && by_context || c == "&" && by_context {
+            by_context = true;
+            i += 1;
+            continue;
+        }
+        // A run of capitalized words: a name after "By", a line that is only names, or the
+        // name opening an author's bio.
+        let starts_name = by_context || i == 0;
+        if starts_name && is_latin_name(c) {
+            let mut j = i;
+            let mut end = b;
+            while j < n && j - i < 4 {
+                let (_, bj, cj) = core(j);
+                if !is_latin_name(cj) {
+                    break;
+                }
+                end = bj;
+                let tr = &words[j].1[bj - words[j].0..];
+                j += 1;
+                if !tr.is_empty() {
+                    break;
+                }
+            }
+            let len = j - i;
+            let whole_line = i == 0 && j == n;
+            // "AfriWire Correspondent": a desk, not a name.
+            let titled = j < n
+                && [
+                    "Correspondent",
+                    "Reporter",
+                    "Staff",
+                    "Writer",
+                    "Editor",
+                    "Bureau",
+                    "Desk",
+                    "Newsroom",
+                ]
+                .contains(&core(j).2);
+            let ok = if bio {
+                i == 0 && (2..=3).contains(&len) && j < n
+            } else {
+                !titled && (by_context || whole_line && (2..=4).contains(&len))
+            };
+            if ok {
+                spans.push((a, end, Span::Name));
+                // A comma or an "and" goes on to the next author.
+                let tr = &words[j - 1].1[core(j - 1).1 - words[j - 1].0..];
+                let and = j < n && matches!(words[j].1, "and" | "&" | "및");
+                by_context = tr.starts_with(',') || and;
+            } else {
+                by_context = false;
+            }
+            i = j.max(i + 1);
+            continue;
+        }
+        by_context = false;
+        if !bio && is_hangul_name(c) && trail.is_empty() {
+            let next = (i + 1 < n).then(|| core(i + 1));
+            let titled = next.is_some_and(|(_, _, nc)| {
+                [
+                    "기자",
+                    "특파원",
+                    "선임기자",
+                    "논설위원",
+                    "객원기자",
+                    "통신원",
+                    "PD",
+                ]
+                .iter()
+                .any(|k| nc.starts_with(k))
+            });
+            if titled {
+                let (_, nb, _) = next.unwrap();
+                spans.push((a, if title { nb } else { b }, Span::Name));
+                i += 2;
+                continue;
+            }
+            if n == 1 {
+                spans.push((a, b, Span::Name));
+            }
+        } else if !bio && c.ends_with("기자") && is_hangul_name(&c[..c.len() - "기자".len()]) {
+            let e = if title { b } else { b - "기자".len() };
+            spans.push((a, e, Span::Name));
+        }
+        i += 1;
+    }
+    spans
+}
+
 /// Renders a composed page as an HTML document whose lines, as chaff extracts them, are
 /// [`html_lines`] of the page. The page's layout decides the convention and class names
 /// ([`convention_for`]); the page's number and the seed vary the rest.
@@ -1192,21 +1578,39 @@ pub fn render_html(page: &ComposedPage) -> String {
     // Runs of lines in one zone.
     let mut runs: Vec<(Zone, Vec<usize>)> = Vec::new();
     let mut story_started = false;
+    // Some pages write the lines after the story (byline, bio, copyright, tools) inside the
+    // body's wrapper, and the headline box outside the article element.
+    let end_in_body = w.rng.gen_bool(site.end_in_body);
+    let head_outside = w.rng.gen_bool(site.head_outside);
+    let related_in_article = w.rng.gen_bool(site.related_in_article);
     for (i, role) in page.roles.iter().enumerate() {
         story_started |= matches!(role, LineRole::Paragraph | LineRole::Subheading);
-        let z = zone(*role, story_started);
+        let mut z = zone(*role, story_started);
+        let after_body = runs.last().is_some_and(|(last, _)| *last == Zone::Body);
+        if end_in_body && after_body && matches!(z, Zone::End | Zone::After) {
+            z = Zone::Body;
+        }
         match runs.last_mut() {
             Some((last, lines)) if *last == z => lines.push(i),
             _ => runs.push((z, vec![i])),
         }
     }
-    let article_zones = |z: Zone| matches!(z, Zone::Head | Zone::Body | Zone::End);
+    let article_zones = |z: Zone| match z {
+        Zone::Head => !head_outside,
+        Zone::Body | Zone::End => true,
+        _ => false,
+    };
     let mut in_article = false;
     let mut in_main = false;
     let inner = depth - outer;
     let table = site.conv == Convention::Table;
     for (k, (z, lines)) in runs.iter().enumerate() {
-        if in_article && !article_zones(*z) {
+        // A related box right after the story may stand inside the article element.
+        let keep = related_in_article
+            && *z == Zone::Related
+            && k > 0
+            && matches!(runs[k - 1].0, Zone::Body | Zone::End | Zone::Related);
+        if in_article && !article_zones(*z) && !keep {
             close_article(&mut w, inner);
             in_article = false;
         }
@@ -1352,13 +1756,7 @@ fn close_article(w: &mut W, inner: usize) {
 
 /// A list of one-line items in the site's list style.
 fn list(w: &mut W, style: List, item_slot: Slot, texts: &[&str], linked: bool) {
-    let item = |w: &mut W, t: &str| {
-        if linked {
-            w.link(t)
-        } else {
-            w.text(t)
-        }
-    };
+    let item = |w: &mut W, t: &str| menu_item(w, t, linked);
     match style {
         List::Ul | List::Ol => {
             let tag = if style == List::Ul { "ul" } else { "ol" };
@@ -1405,6 +1803,87 @@ fn list(w: &mut W, style: List, item_slot: Slot, texts: &[&str], linked: bool) {
             w.close("div");
         }
     }
+}
+
+/// A menu item: a link, or now and then plain text (the current section, a label).
+fn menu_item(w: &mut W, text: &str, linked: bool) {
+    if linked && w.rng.gen_bool(0.96) {
+        w.link(text);
+    } else {
+        w.text(text);
+    }
+}
+
+/// A menu with sub-menus: `ul > li > a + ul > li > a`.
+fn nested_menu(w: &mut W, items: &[&str], linked: bool) {
+    let mut rest = items;
+    w.open("ul", "");
+    while let Some((&top, more)) = rest.split_first() {
+        rest = more;
+        w.open_slot("li", Slot::MenuItem);
+        menu_item(w, top, linked);
+        let n = w.rng.gen_range(0..=rest.len().min(5));
+        if n > 0 {
+            let a = w.attr("class", ["sub", "depth2", "sub-menu", "dropdown"][n % 4]);
+            w.open("ul", &a);
+            for &t in &rest[..n] {
+                w.open("li", "");
+                menu_item(w, t, linked);
+                w.close("li");
+            }
+            w.close("ul");
+            rest = &rest[n..];
+        }
+        w.close("li");
+    }
+    w.close("ul");
+}
+
+/// Link columns (a mega-menu, a footer): each a heading line and its links.
+fn columns(w: &mut W, items: &[&str], linked: bool) {
+    let mut rest = items;
+    let head = *["h4", "strong", "h3", "p", "div", "h5", "span"]
+        .choose(&mut w.rng)
+        .unwrap();
+    let inner_list = w.rng.gen_bool(0.6);
+    w.open("div", &w.attr("class", "cols"));
+    while !rest.is_empty() {
+        let n = w.rng.gen_range(2..=6).min(rest.len());
+        let (col, more) = rest.split_at(n);
+        rest = more;
+        w.open("div", &w.attr("class", "col"));
+        let head_linked = linked && w.rng.gen_bool(0.5);
+        if is_inline(head) {
+            w.open("div", "");
+            w.open(head, "");
+            menu_item(w, col[0], head_linked);
+            w.close(head);
+            w.close("div");
+        } else {
+            w.open(head, "");
+            menu_item(w, col[0], head_linked);
+            w.close(head);
+        }
+        if col.len() > 1 {
+            if inner_list {
+                w.open("ul", "");
+                for &t in &col[1..] {
+                    w.open("li", "");
+                    menu_item(w, t, linked);
+                    w.close("li");
+                }
+                w.close("ul");
+            } else {
+                for &t in &col[1..] {
+                    w.open("div", "");
+                    menu_item(w, t, linked);
+                    w.close("div");
+                }
+            }
+        }
+        w.close("div");
+    }
+    w.close("div");
 }
 
 fn texts<'p>(page: &'p ComposedPage, lines: &[usize]) -> Vec<&'p str> {
@@ -1495,7 +1974,15 @@ fn header(w: &mut W, page: &ComposedPage, lines: &[usize]) {
             w.site.menu
         };
         let linked = w.rng.gen_bool(0.92);
-        list(w, style, Slot::MenuItem, chunk, linked);
+        if w.site.menu_nested && chunk.len() >= 4 && w.rng.gen_bool(0.6) {
+            if chunk.len() >= 6 && w.rng.gen_bool(0.35) {
+                columns(w, chunk, linked);
+            } else {
+                nested_menu(w, chunk, linked);
+            }
+        } else {
+            list(w, style, Slot::MenuItem, chunk, linked);
+        }
         w.close(if nav { "nav" } else { "div" });
     }
     w.close(tag);
@@ -1567,7 +2054,13 @@ fn head_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                 }
                 summary(w, page, &lines[start..=i]);
             }
-            _ => byline(w, text),
+            _ => {
+                let start = i;
+                while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::Byline {
+                    i += 1;
+                }
+                byline_run(w, page, &lines[start..=i]);
+            }
         }
         w.noise(0.12);
         i += 1;
@@ -1594,9 +2087,17 @@ fn byline(w: &mut W, text: &str) {
         }
         t if is_inline(t) => {
             let block = *["div", "p", "div"].choose(&mut w.rng).unwrap();
-            w.wrapped_line(block, t, Some(Slot::Byline), text);
+            w.open(block, "");
+            w.open_slot(t, Slot::Byline);
+            w.byline_inline(text, false);
+            w.close(t);
+            w.close(block);
         }
-        t => w.block_line(t, Some(Slot::Byline), text),
+        t => {
+            w.open_slot(t, Slot::Byline);
+            w.byline_inline(text, false);
+            w.close(t);
+        }
     }
 }
 
@@ -1722,15 +2223,58 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
             *br_run = false;
         }
     };
+    // An open section of a few paragraphs (nested `div`s), and how many more it takes.
+    let mut chunk: Option<(usize, usize)> = None;
+    let end_chunk = |w: &mut W, chunk: &mut Option<(usize, usize)>| {
+        if let Some((depth, _)) = chunk.take() {
+            w.close_wrappers(depth);
+        }
+    };
     while i < lines.len() {
         let l = lines[i];
         let text = page.lines[l].text.as_str();
-        match page.roles[l] {
+        let role = page.roles[l];
+        if role != LineRole::Paragraph && role != LineRole::Subheading {
+            end_run(w, &mut br_run);
+            end_chunk(w, &mut chunk);
+        }
+        match role {
             LineRole::Paragraph => {
                 let para = if w.rng.gen_bool(0.08) {
                     Para::Div
                 } else {
                     site.para
+                };
+                if para != Para::DivBr && site.para_chunks {
+                    end_run(w, &mut br_run);
+                    if let Some((_, left)) = chunk.as_mut() {
+                        if *left == 0 {
+                            end_chunk(w, &mut chunk);
+                        } else {
+                            *left -= 1;
+                        }
+                    }
+                    if chunk.is_none() {
+                        end_run(w, &mut br_run);
+                        let depth = w.rng.gen_range(1..=2);
+                        for d in 0..depth {
+                            let a = if d == 0 {
+                                w.slot_attrs(Slot::Para)
+                            } else {
+                                String::new()
+                            };
+                            w.open("div", &a);
+                        }
+                        chunk = Some((depth, w.rng.gen_range(1..=4)));
+                    }
+                }
+                let links = site.para_links;
+                let attrs = |w: &mut W| match &site.para_attrs {
+                    Some(t) if w.rng.gen_bool(0.9) => {
+                        let h = random_token(&mut w.rng, 6, BASE36);
+                        t.replace("{h}", &h)
+                    }
+                    _ => String::new(),
                 };
                 match para {
                     Para::DivBr => {
@@ -1741,30 +2285,34 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                             w.open("div", "");
                             br_run = true;
                         }
-                        w.rich_text(text, 0.15);
+                        w.rich_text(text, links);
                     }
                     Para::P => {
                         end_run(w, &mut br_run);
-                        let attrs = if w.rng.gen_bool(0.15) {
-                            w.slot_attrs(Slot::Para)
-                        } else {
-                            String::new()
-                        };
-                        w.open("p", &attrs);
-                        w.rich_text(text, 0.2);
+                        let mut a = attrs(w);
+                        if a.is_empty() && w.rng.gen_bool(0.15) {
+                            a = w.slot_attrs(Slot::Para);
+                        }
+                        w.open("p", &a);
+                        w.rich_text(text, links);
                         w.close("p");
                     }
                     Para::Div => {
                         end_run(w, &mut br_run);
-                        w.open_slot("div", Slot::Para);
-                        w.rich_text(text, 0.15);
+                        let mut a = attrs(w);
+                        if a.is_empty() {
+                            a = w.slot_attrs(Slot::Para);
+                        }
+                        w.open("div", &a);
+                        w.rich_text(text, links);
                         w.close("div");
                     }
                     Para::Section => {
                         end_run(w, &mut br_run);
                         w.open_slot("section", Slot::Para);
-                        w.open("p", "");
-                        w.rich_text(text, 0.15);
+                        let a = attrs(w);
+                        w.open("p", &a);
+                        w.rich_text(text, links);
                         w.close("p");
                         w.close("section");
                     }
@@ -1780,7 +2328,6 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                 }
             }
             LineRole::ListItem => {
-                end_run(w, &mut br_run);
                 let start = i;
                 while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::ListItem {
                     i += 1;
@@ -1792,7 +2339,6 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                 list(w, style, Slot::Para, &items, false);
             }
             LineRole::PhotoControl | LineRole::Caption | LineRole::PhotoCredit => {
-                end_run(w, &mut br_run);
                 let start = i;
                 // Control?, caption, credit?: one picture.
                 let mut seen_caption = page.roles[l] == LineRole::Caption;
@@ -1815,29 +2361,17 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                 figure(w, page, &lines[start..=i]);
             }
             LineRole::InArticleAd => {
-                end_run(w, &mut br_run);
-                w.open_slot("div", Slot::Ad);
-                w.noise(0.5);
-                match w.rng.gen_range(0..4) {
-                    0 => w.block_line("p", None, text),
-                    1 => {
-                        w.open("div", "");
-                        w.link(text);
-                        w.close("div");
-                    }
-                    2 => w.wrapped_line("div", "span", None, text),
-                    _ => {
-                        if w.site.widget_buttons {
-                            w.block_line("button", None, text)
-                        } else {
-                            w.block_line("div", None, text)
-                        }
-                    }
+                // The ad may split the story over two sibling wrappers.
+                let split = i > 0 && i + 1 < lines.len() && w.rng.gen_bool(site.split_body);
+                if split {
+                    w.close(tag);
                 }
-                w.close("div");
+                in_article_ad(w, text);
+                if split {
+                    w.open_slot(tag, Slot::Body);
+                }
             }
             LineRole::InlineRelated => {
-                end_run(w, &mut br_run);
                 let semantic = matches!(conv, Convention::Semantic | Convention::Amp);
                 let t = if semantic && w.rng.gen_bool(0.5) {
                     "aside"
@@ -1859,8 +2393,26 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
                 }
                 w.close(t);
             }
+            LineRole::Byline | LineRole::AuthorBio | LineRole::Copyright => {
+                let start = i;
+                while i + 1 < lines.len()
+                    && matches!(
+                        page.roles[lines[i + 1]],
+                        LineRole::Byline | LineRole::AuthorBio | LineRole::Copyright
+                    )
+                {
+                    i += 1;
+                }
+                end_lines(w, page, &lines[start..=i]);
+            }
+            LineRole::AfterArticle => {
+                let start = i;
+                while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::AfterArticle {
+                    i += 1;
+                }
+                after_box(w, page, &lines[start..=i]);
+            }
             _ => {
-                end_run(w, &mut br_run);
                 w.block_line("p", None, text);
             }
         }
@@ -1870,7 +2422,77 @@ fn body(w: &mut W, page: &ComposedPage, lines: &[usize]) {
         i += 1;
     }
     end_run(w, &mut br_run);
+    end_chunk(w, &mut chunk);
     w.close(tag);
+}
+
+fn is_newsletter(t: &str) -> bool {
+    let l = t.to_lowercase();
+    [
+        "newsletter",
+        "subscribe",
+        "sign up",
+        "inbox",
+        "구독",
+        "뉴스레터",
+        "알림",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+}
+
+/// An ad label, a widget or a newsletter box between two paragraphs.
+fn in_article_ad(w: &mut W, text: &str) {
+    if is_newsletter(text) && w.site.conv != Convention::Table && w.rng.gen_bool(0.7) {
+        w.open_slot("div", Slot::AfterBox);
+        let t = *["p", "strong", "h3", "div"].choose(&mut w.rng).unwrap();
+        if is_inline(t) {
+            w.wrapped_line("div", t, None, text);
+        } else {
+            w.block_line(t, None, text);
+        }
+        w.open("form", &w.attr("action", "/newsletter"));
+        w.out.push_str("<input type=\"email\" name=\"email\" placeholder=\"you@example.com\"><input type=\"submit\" value=\"&#8594;\">");
+        w.close("form");
+        w.close("div");
+        return;
+    }
+    w.open_slot("div", Slot::Ad);
+    w.noise(0.5);
+    match w.rng.gen_range(0..6) {
+        0 => w.block_line("p", None, text),
+        1 => {
+            w.open("div", "");
+            w.link(text);
+            w.close("div");
+        }
+        2 => w.wrapped_line("div", "span", None, text),
+        3 => {
+            // An ad unit: a label over the slot the ad script fills.
+            let n: u32 = w.rng.gen_range(100..99999);
+            let unit = w.attr("data-ad-unit", &format!("/{n}/article_mid"));
+            w.open("div", &unit);
+            let label = *["ad-label", "label", "adv_txt", "sponsor-label"]
+                .choose(&mut w.rng)
+                .unwrap();
+            let a = w.attr("class", label);
+            w.open("div", &a);
+            w.open("span", "");
+            w.text(text);
+            w.close("span");
+            w.close("div");
+            let _ = write!(w.out, "<div class=\"ad-slot\" data-slot=\"{n}\"></div>");
+            w.close("div");
+        }
+        _ => {
+            if w.site.widget_buttons {
+                w.block_line("button", None, text)
+            } else {
+                w.block_line("div", None, text)
+            }
+        }
+    }
+    w.close("div");
 }
 
 fn figure(w: &mut W, page: &ComposedPage, lines: &[usize]) {
@@ -1887,9 +2509,45 @@ fn figure(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     } else {
         let _ = write!(w.out, "<img src=\"/photo/{n}.jpg\" alt=\"\">");
     }
-    for &l in lines {
+    let mut k = 0;
+    while k < lines.len() {
+        let l = lines[k];
+        k += 1;
         let text = page.lines[l].text.as_str();
+        let next_credit = lines
+            .get(k)
+            .filter(|&&n| page.roles[n] == LineRole::PhotoCredit);
         match page.roles[l] {
+            LineRole::Caption if fig && site.credit_span && next_credit.is_some() => {
+                // Caption and credit in one `figcaption`, the credit a `span` after a `<br>`
+                // or in a block of its own.
+                let credit = page.lines[*next_credit.unwrap()].text.as_str();
+                k += 1;
+                w.open_slot("figcaption", Slot::Caption);
+                let br = w.rng.gen_bool(0.5);
+                if br {
+                    w.text(text);
+                    let b = w.tag("br");
+                    let _ = write!(w.out, "<{b}>");
+                    w.open_slot("span", Slot::Credit);
+                    w.text(credit);
+                    w.close("span");
+                } else {
+                    w.block_line("p", None, text);
+                    w.open("div", "");
+                    w.open_slot("span", Slot::Credit);
+                    w.text(credit);
+                    w.close("span");
+                    w.close("div");
+                }
+                w.close("figcaption");
+            }
+            LineRole::PhotoCredit if fig && site.credit_span && w.rng.gen_bool(0.6) => {
+                // A credit right in the figure, between its picture and caption.
+                w.open_slot("span", Slot::Credit);
+                w.text(text);
+                w.close("span");
+            }
             LineRole::PhotoControl => {
                 if site.widget_buttons {
                     w.block_line("button", None, text);
@@ -1927,16 +2585,154 @@ fn figure(w: &mut W, page: &ComposedPage, lines: &[usize]) {
 }
 
 fn end_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let wrap = if w.site.end_footer && w.rng.gen_bool(0.85) {
+        Some(if semantic { "footer" } else { "div" })
+    } else {
+        None
+    };
+    if let Some(t) = wrap {
+        let slot = if w.rng.gen_bool(0.5) {
+            Slot::Byline
+        } else {
+            Slot::AfterBox
+        };
+        w.open_slot(t, slot);
+    }
+    end_lines(w, page, lines);
+    if let Some(t) = wrap {
+        w.close(t);
+    }
+}
+
+/// Bylines, author bios and copyright lines after the story.
+fn end_lines(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let mut i = 0;
+    while i < lines.len() {
+        let l = lines[i];
+        let text = page.lines[l].text.as_str();
+        let role = page.roles[l];
+        let next = lines.get(i + 1).map(|&n| page.roles[n]);
+        match role {
+            LineRole::Copyright => copyright(w, text),
+            LineRole::Byline | LineRole::AuthorBio
+                if role == LineRole::AuthorBio || next == Some(LineRole::AuthorBio) =>
+            {
+                // An author box: the name (a byline line) and the bio.
+                let start = i;
+                while i + 1 < lines.len() && page.roles[lines[i + 1]] == LineRole::AuthorBio {
+                    i += 1;
+                }
+                let run = &lines[start..=i];
+                // A name with its address and handle reads as a list of contacts.
+                let contacts =
+                    run.len() > 1 && run.iter().all(|&l| is_contact_line(&page.lines[l].text));
+                if contacts && w.site.byline_list.is_some() {
+                    byline_run(w, page, run);
+                } else {
+                    bio_box(w, page, run);
+                }
+            }
+            _ => {
+                let start = i;
+                while i + 1 < lines.len()
+                    && page.roles[lines[i + 1]] == LineRole::Byline
+                    && lines
+                        .get(i + 2)
+                        .is_none_or(|&n| page.roles[n] != LineRole::AuthorBio)
+                {
+                    i += 1;
+                }
+                byline_run(w, page, &lines[start..=i]);
+            }
+        }
+        i += 1;
+    }
+}
+
+/// Whether a byline or bio line is a name or an address rather than prose.
+fn is_contact_line(t: &str) -> bool {
+    t.contains('@') || t.split_whitespace().count() <= 4
+}
+
+/// Byline lines in a row: a list on some sites, else one block each.
+fn byline_run(w: &mut W, page: &ComposedPage, run: &[usize]) {
+    match w.site.byline_list {
+        Some(style) if run.len() > 1 && w.rng.gen_bool(0.85) => byline_list(w, page, run, style),
+        _ => {
+            for &l in run {
+                byline(w, &page.lines[l].text);
+            }
+        }
+    }
+}
+
+/// Several reporters, or a name and an address: `ul > li`, `dl > dt / dd` or `div`s.
+fn byline_list(w: &mut W, page: &ComposedPage, run: &[usize], style: List) {
+    let (outer, first, rest) = match style {
+        List::Ul => ("ul", "li", "li"),
+        List::Dl => ("dl", "dt", "dd"),
+        _ => ("div", "div", "div"),
+    };
+    w.open_slot(outer, Slot::Byline);
+    for (k, &l) in run.iter().enumerate() {
+        let t = if k == 0 { first } else { rest };
+        w.open(t, "");
+        w.byline_inline(&page.lines[l].text, false);
+        w.close(t);
+    }
+    w.close(outer);
+}
+
+/// An author box after the story: maybe a photo, the name, the bio.
+fn bio_box(w: &mut W, page: &ComposedPage, lines: &[usize]) {
+    let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
+    let boxed = w.rng.gen_bool(0.7);
+    let outer = if semantic && w.rng.gen_bool(0.4) {
+        "aside"
+    } else if semantic && w.rng.gen_bool(0.3) {
+        "section"
+    } else {
+        "div"
+    };
+    if boxed {
+        w.open_slot(outer, Slot::Bio);
+        if w.rng.gen_bool(0.6) {
+            let n: u32 = w.rng.gen_range(1..999);
+            let _ = write!(w.out, "<img src=\"/profile/{n}.jpg\" alt=\"\">");
+        }
+    }
     for &l in lines {
         let text = page.lines[l].text.as_str();
-        match page.roles[l] {
-            LineRole::AuthorBio => {
-                let t = *["p", "div", "p"].choose(&mut w.rng).unwrap();
-                w.block_line(t, Some(Slot::Bio), text);
+        if page.roles[l] == LineRole::Byline {
+            let t = *["h3", "h4", "strong", "p", "div", "h2"]
+                .choose(&mut w.rng)
+                .unwrap();
+            if is_inline(t) {
+                w.open("div", "");
+                w.open_slot(t, Slot::Byline);
+                w.byline_inline(text, false);
+                w.close(t);
+                w.close("div");
+            } else {
+                w.open_slot(t, Slot::Byline);
+                w.byline_inline(text, false);
+                w.close(t);
             }
-            LineRole::Copyright => copyright(w, text),
-            _ => byline(w, text),
+        } else {
+            let t = *["p", "div", "p"].choose(&mut w.rng).unwrap();
+            let a = if boxed {
+                String::new()
+            } else {
+                w.slot_attrs(Slot::Bio)
+            };
+            w.open(t, &a);
+            w.byline_inline(text, !is_contact_line(text));
+            w.close(t);
         }
+    }
+    if boxed {
+        w.close(outer);
     }
 }
 
@@ -2033,7 +2829,7 @@ fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     if let Some(&first) = rest.first() {
         if page.roles[first] == LineRole::RelatedHeading {
             let text = page.lines[first].text.as_str();
-            let h = *["h2", "h3", "h4", "strong", "div", "p"]
+            let h = *["h2", "h3", "h4", "strong", "div", "p", "span", "h2"]
                 .choose(&mut w.rng)
                 .unwrap();
             // Tabbed boxes ("most read | latest") make their headings buttons.
@@ -2061,6 +2857,11 @@ fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
             items.push(Vec::new());
         }
         items.last_mut().unwrap().push(l);
+    }
+    if w.rng.gen_bool(site.related_cards) {
+        cards(w, page, &items);
+        w.close(outer);
+        return;
     }
     let mut style = site.related;
     if w.rng.gen_bool(0.1) {
@@ -2169,6 +2970,82 @@ fn related_block(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     w.close(outer);
 }
 
+/// Related items as teaser cards in a grid: a picture (often the only link), the headline in
+/// `h2`-`h4` (linked or not), a meta line, a teaser.
+fn cards(w: &mut W, page: &ComposedPage, items: &[Vec<usize>]) {
+    let site = w.site;
+    let semantic = matches!(site.conv, Convention::Semantic | Convention::Amp);
+    let card_tag = if semantic && w.rng.gen_bool(0.8) || w.rng.gen_bool(0.2) {
+        "article"
+    } else {
+        "div"
+    };
+    let h = *["h2", "h3", "h3", "h4", "div", "p"]
+        .choose(&mut w.rng)
+        .unwrap();
+    let grid = *[
+        "grid grid-cols-3 gap-4",
+        "row",
+        "card-list",
+        "cards",
+        "list_thumb",
+        "",
+    ]
+    .choose(&mut w.rng)
+    .unwrap();
+    let a = if grid.is_empty() {
+        String::new()
+    } else {
+        w.attr("class", grid)
+    };
+    w.open("div", &a);
+    let img_only = w.rng.gen_bool(site.card_img_only);
+    for item in items {
+        w.open_slot(card_tag, Slot::RelatedItem);
+        let n: u32 = w.rng.gen_range(100..99999);
+        if w.rng.gen_bool(0.85) {
+            let href = w.href();
+            let thumb = w.rng.gen_bool(0.4);
+            if thumb {
+                w.open("div", " class=\"thumb\"");
+            }
+            w.open("a", &href);
+            let _ = write!(
+                w.out,
+                "<img src=\"/thumb/{n}.jpg\" alt=\"\" loading=\"lazy\">"
+            );
+            w.close("a");
+            if thumb {
+                w.close("div");
+            }
+        }
+        for &l in item {
+            let text = page.lines[l].text.as_str();
+            match page.roles[l] {
+                LineRole::RelatedItem | LineRole::OwnHeadlineInRelated => {
+                    w.open(h, "");
+                    if img_only || site.unlinked_related {
+                        w.text(text);
+                    } else {
+                        w.link(text);
+                    }
+                    w.close(h);
+                }
+                LineRole::RelatedMeta => {
+                    let t = *["time", "span", "time"].choose(&mut w.rng).unwrap();
+                    w.wrapped_line("div", t, Some(Slot::RelatedMeta), text);
+                }
+                _ => {
+                    let t = *["p", "div", "p"].choose(&mut w.rng).unwrap();
+                    w.block_line(t, None, text);
+                }
+            }
+        }
+        w.close(card_tag);
+    }
+    w.close("div");
+}
+
 fn footer(w: &mut W, page: &ComposedPage, lines: &[usize]) {
     let semantic = matches!(w.site.conv, Convention::Semantic | Convention::Amp);
     let tag = if semantic { "footer" } else { "div" };
@@ -2192,7 +3069,11 @@ fn footer(w: &mut W, page: &ComposedPage, lines: &[usize]) {
         } else {
             w.site.footer
         };
-        list(w, style, Slot::MenuItem, &items, linked);
+        if w.site.footer_columns && items.len() >= 5 && w.rng.gen_bool(0.8) {
+            columns(w, &items, linked);
+        } else {
+            list(w, style, Slot::MenuItem, &items, linked);
+        }
         w.close("div");
         w.noise(0.2);
         i += 1;
@@ -2307,6 +3188,54 @@ item = "[관련] {{headline}}"
                 }
             }
         }
+    }
+
+    #[test]
+    fn byline_names_and_addresses_are_found() {
+        let spans = |t: &str, bio: bool| -> Vec<(String, Span)> {
+            byline_spans(t, bio, false)
+                .into_iter()
+                .map(|(a, b, k)| (t[a..b].to_string(), k))
+                .collect()
+        };
+        let name = |s: &str| (s.to_string(), Span::Name);
+        assert_eq!(spans("By Jane Doe", false), vec![name("Jane Doe")]);
+        assert_eq!(
+            spans("By Somchai Wongsuwan, Hannah Kersey and Tomas Ried", false),
+            vec![
+                name("Somchai Wongsuwan"),
+                name("Hannah Kersey"),
+                name("Tomas Ried")
+            ]
+        );
+        assert_eq!(
+            spans("by Brian Oh — April 10, 2019 in sports", false),
+            vec![name("Brian Oh")]
+        );
+        assert_eq!(spans("Jessica Moreno", false), vec![name("Jessica Moreno")]);
+        assert_eq!(
+            spans("By Thandiwe Mokoena, AfriWire Correspondent", false).len(),
+            1
+        );
+        assert_eq!(spans("Senior Reporter", false), vec![]);
+        assert_eq!(
+            spans("하승우 기자 swha@yna.co.kr", false),
+            vec![name("하승우"), ("swha@yna.co.kr".to_string(), Span::Mail)]
+        );
+        assert_eq!(spans("세종=배수아 기자", false), vec![name("배수아")]);
+        assert_eq!(
+            spans("[이데일리 스타in 김하린 기자]", false),
+            vec![name("김하린")]
+        );
+        assert_eq!(
+            byline_spans("김하린 기자", false, true),
+            vec![(0, "김하린 기자".len(), Span::Name)]
+        );
+        assert_eq!(
+            spans("Brian Oh is an independent journalist.", true),
+            vec![name("Brian Oh")]
+        );
+        assert_eq!(spans("Follow @captape_asia", false)[0].1, Span::Handle);
     }
 
     #[test]
