@@ -186,6 +186,11 @@ pub(crate) struct TrainArgs {
     /// How many times each --focus page counts (1 to 1000).
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
     pub(crate) focus_weight: u16,
+    /// Labeled HTML pages (or folders of them) that teach only the HTML stages: pages made as
+    /// HTML, whose lines are not what text input looks like. Pages found both here and in the
+    /// corpus count once, here.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) html_only: Vec<PathBuf>,
 }
 
 #[derive(Args)]

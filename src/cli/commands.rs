@@ -142,8 +142,31 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
         .transition_weight(args.transition_weight)
         .seed(args.seed)
         .check()?;
-    let base = read_corpus(&args.corpus)?;
-    let focus = read_corpus(&args.focus)?;
+    let mut html_only = read_corpus(&args.html_only)?;
+    for page in &mut html_only {
+        if page.html.is_none() {
+            bail!(
+                "{}: --html-only pages need their HTML page beside them ({})",
+                page.path.display(),
+                page.path.with_extension("html").display()
+            );
+        }
+        page.html_only = true;
+    }
+    let html_only_files: std::collections::HashSet<std::path::PathBuf> = html_only
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(&p.path).ok())
+        .collect();
+    let mut base = read_corpus(&args.corpus)?;
+    base.retain(|p| {
+        std::fs::canonicalize(&p.path).map_or(true, |path| !html_only_files.contains(&path))
+    });
+    base.extend(html_only);
+    let mut focus = read_corpus(&args.focus)?;
+    for page in &mut focus {
+        page.html_only = std::fs::canonicalize(&page.path)
+            .is_ok_and(|path| html_only_files.contains(&path));
+    }
     if base.is_empty() && focus.is_empty() {
         bail!("no labeled pages (*.tsv) found in the corpus");
     }

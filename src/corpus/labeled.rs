@@ -36,6 +36,8 @@ pub struct LabeledPage {
     /// The page's HTML, when a file of the same name ending in `.html` stands beside the
     /// `.tsv` (a labeled HTML page: its lines are the ones chaff extracts from it).
     pub html: Option<PathBuf>,
+    /// The page teaches only a model's HTML stages (`chaff train --html-only`).
+    pub html_only: bool,
 }
 
 impl LabeledPage {
@@ -95,6 +97,7 @@ pub fn parse_page(text: &str, path: &Path) -> Result<LabeledPage> {
         layout: layout_of(path),
         lines,
         html: None,
+        html_only: false,
     })
 }
 

@@ -324,6 +324,7 @@ mod tests {
                         text: format!("Page {i} of {layout}."),
                     }],
                     html: None,
+                    html_only: false,
                 });
             }
         }

@@ -211,12 +211,18 @@ impl ValidTrainParams {
     /// Trains the text stages on every page and, when some pages are labeled HTML pages, the
     /// HTML stages on those.
     fn fit_starting_at(&self, pages: &[LabeledPage], start: Option<&Model>) -> Result<Model> {
-        let set = training_set(pages);
-        let refs: Vec<&LabeledPage> = pages.iter().collect();
+        let text_pages: Vec<LabeledPage> = pages.iter().filter(|p| !p.html_only).cloned().collect();
+        if text_pages.is_empty() && !pages.is_empty() {
+            return Err(Error::Train(
+                "the text stages need labeled pages that are not --html-only".into(),
+            ));
+        }
+        let set = training_set(&text_pages);
+        let refs: Vec<&LabeledPage> = text_pages.iter().collect();
         let (text, lines_per_class) = self.fit_stages(&refs, set, start.map(|m| &m.text))?;
         #[allow(unused_mut)]
         let mut summary = TrainingSummary {
-            pages: pages.len(),
+            pages: text_pages.len(),
             lines_per_class,
             alpha: self.alpha,
             max_iterations: self.max_iterations,
@@ -457,6 +463,7 @@ mod tests {
                 })
                 .collect(),
             html: None,
+            html_only: false,
         }
     }
 
