@@ -1681,9 +1681,10 @@ fn head(w: &mut W, page: &ComposedPage) {
     let body = w.tag("body");
     match site.conv {
         Convention::Amp => {
+            let metadata = metadata(w, page, &headline);
             let _ = write!(
                 w.out,
-                "<!doctype html>\n<html amp lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+                "<!doctype html>\n<html amp lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>{metadata}\
 <script async src=\"https://cdn.ampproject.org/v0.js\"></script>\
 <style amp-boilerplate>body{{visibility:hidden}}</style><style amp-custom>.x{{color:#222}}</style>\
 <link rel=\"canonical\" href=\"/article/{}\"></head>\n<body>\n",
@@ -1704,16 +1705,76 @@ fn head(w: &mut W, page: &ComposedPage) {
             );
         }
         _ => {
+            let metadata = metadata(w, page, &headline);
             let _ = write!(
                 w.out,
                 "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
 <title>{title}</title><meta property=\"og:title\" content=\"{}\"><link rel=\"stylesheet\" href=\"/static/main.css\">\
-<script src=\"/static/app.js\" defer></script></head>\n<body>\n",
+<script src=\"/static/app.js\" defer></script>{}</head>\n<body>\n",
                 site.html_lang,
-                escape_attr(&html_text(&headline))
+                escape_attr(&html_text(&headline)),
+                metadata,
             );
         }
     }
+}
+
+/// The article's metadata in the head, as news sites publish it for search engines and
+/// social networks: often a description (the deck, or the story's opening words), and on some
+/// sites a schema.org `NewsArticle` in JSON-LD with the headline, the description and the
+/// story's text (`articleBody`), in full or, behind a paywall, only its first paragraphs.
+fn metadata(w: &mut W, page: &ComposedPage, headline: &str) -> String {
+    let story: Vec<&str> = page
+        .roles
+        .iter()
+        .zip(&page.lines)
+        .filter(|(r, _)| matches!(r, LineRole::Paragraph | LineRole::Subheading | LineRole::ListItem))
+        .map(|(_, l)| l.text.as_str())
+        .collect();
+    let deck = page
+        .roles
+        .iter()
+        .position(|r| *r == LineRole::Deck)
+        .map(|i| page.lines[i].text.as_str());
+    let opening = story.first().map(|p| {
+        let cut: String = p.chars().take(150).collect();
+        match cut.rsplit_once(' ') {
+            Some((head, _)) if cut.len() < p.len() => format!("{head}..."),
+            _ => cut,
+        }
+    });
+    let mut out = String::new();
+    let description = if w.rng.gen_bool(0.65) {
+        deck.map(str::to_string).or(opening)
+    } else {
+        None
+    };
+    if let Some(d) = &description {
+        let _ = write!(
+            out,
+            "<meta name=\"description\" content=\"{0}\"><meta property=\"og:description\" content=\"{0}\">",
+            escape_attr(&html_text(d))
+        );
+    }
+    if !story.is_empty() && w.rng.gen_bool(0.4) {
+        let kept = if w.rng.gen_bool(0.25) {
+            w.rng.gen_range(1..=story.len().min(3))
+        } else {
+            story.len()
+        };
+        let separator = if w.rng.gen_bool(0.5) { "\n" } else { " " };
+        let json = serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": headline,
+            "description": description.unwrap_or_default(),
+            "articleBody": story[..kept].join(separator),
+        });
+        // `</` would end the script element early.
+        let json = json.to_string().replace("</", "<\\/");
+        let _ = write!(out, "<script type=\"application/ld+json\">{json}</script>");
+    }
+    out
 }
 
 fn open_main(w: &mut W) {
