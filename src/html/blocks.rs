@@ -92,7 +92,17 @@ impl HtmlPage {
     /// lines. Never fails: broken markup is repaired as a browser would.
     pub fn parse(html: &str) -> HtmlPage {
         let dom = Dom::parse(html);
-        let mut page = extract(&dom);
+        let mut page = extract(&dom, true);
+        // Pages rendered by some frameworks stream their content into `<div hidden>` and show
+        // it with a script: read without a script, such a page is nearly empty. When the
+        // visible text is short, the page is read again with hidden elements, and that reading
+        // is taken if it holds four times as much text.
+        if chars_of(&page) < HIDDEN_CONTENT_CHECK_CHARS {
+            let with_hidden = extract(&dom, false);
+            if chars_of(&with_hidden) >= 4 * chars_of(&page).max(1) {
+                page = with_hidden;
+            }
+        }
         page.meta = PageMeta::of(&dom);
         page
     }
@@ -209,6 +219,13 @@ pub fn is_dropped(tag: &LocalName) -> bool {
     )
 }
 
+/// Below this many characters of visible text, a page's hidden elements are looked at too.
+const HIDDEN_CONTENT_CHECK_CHARS: u64 = 1000;
+
+fn chars_of(page: &HtmlPage) -> u64 {
+    page.lines.iter().map(|l| u64::from(l.chars)).sum()
+}
+
 /// Whether an inline style hides the element: `display:none` or `visibility:hidden`, in any
 /// case and with any white space.
 fn style_hides(style: &str) -> bool {
@@ -222,6 +239,8 @@ fn style_hides(style: &str) -> bool {
 
 /// The walk over the document that builds the lines.
 struct Extractor {
+    /// Elements with `hidden` or an inline style that hides them are dropped.
+    drop_hidden: bool,
     page: HtmlPage,
     /// The open elements (ids into `page.elements`), outermost first.
     stack: Vec<ElementId>,
@@ -242,8 +261,9 @@ struct Extractor {
 }
 
 /// Extracts the lines of a parsed document.
-fn extract(dom: &Dom) -> HtmlPage {
+fn extract(dom: &Dom, drop_hidden: bool) -> HtmlPage {
     let mut x = Extractor {
+        drop_hidden,
         page: HtmlPage::default(),
         stack: Vec::new(),
         line: String::new(),
@@ -306,8 +326,10 @@ impl Extractor {
                 let mut class = None;
                 for attr in attrs {
                     match attr.name.local {
-                        local_name!("hidden") => return false,
-                        local_name!("style") if style_hides(&attr.value) => return false,
+                        local_name!("hidden") if self.drop_hidden => return false,
+                        local_name!("style") if self.drop_hidden && style_hides(&attr.value) => {
+                            return false
+                        }
                         local_name!("id") if !attr.value.trim().is_empty() => {
                             id_attr = Some(Box::from(&*attr.value));
                         }
@@ -484,6 +506,21 @@ mod tests {
             <div style=\"color:red\">shown</div><svg><text>svg</text></svg>\
             <template><p>template</p></template><p>kept</p></body></html>";
         assert_eq!(lines(html), ["shown", "kept"]);
+    }
+
+    #[test]
+    fn content_streamed_into_a_hidden_element_is_read() {
+        let para = "Seoul will add three late-night bus routes next year, the city said. ";
+        let streamed = format!(
+            "<html><body><div hidden><h1>Night buses</h1><p>{para}</p><p>{para}</p></div>\
+             <p>Loading</p><script>show()</script></body></html>"
+        );
+        assert_eq!(lines(&streamed), ["Night buses", para.trim(), para.trim(), "Loading"]);
+        // A page with its text in view still drops its hidden elements, long or short.
+        let shown = format!(
+            "<html><body><p>{para}</p><p>{para}</p><div hidden><p>{para}</p></div></body></html>"
+        );
+        assert_eq!(lines(&shown), [para.trim(), para.trim()]);
     }
 
     #[test]
