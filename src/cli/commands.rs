@@ -164,8 +164,8 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
     base.extend(html_only);
     let mut focus = read_corpus(&args.focus)?;
     for page in &mut focus {
-        page.html_only = std::fs::canonicalize(&page.path)
-            .is_ok_and(|path| html_only_files.contains(&path));
+        page.html_only =
+            std::fs::canonicalize(&page.path).is_ok_and(|path| html_only_files.contains(&path));
     }
     if base.is_empty() && focus.is_empty() {
         bail!("no labeled pages (*.tsv) found in the corpus");

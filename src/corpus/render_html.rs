@@ -1728,7 +1728,12 @@ fn metadata(w: &mut W, page: &ComposedPage, headline: &str) -> String {
         .roles
         .iter()
         .zip(&page.lines)
-        .filter(|(r, _)| matches!(r, LineRole::Paragraph | LineRole::Subheading | LineRole::ListItem))
+        .filter(|(r, _)| {
+            matches!(
+                r,
+                LineRole::Paragraph | LineRole::Subheading | LineRole::ListItem
+            )
+        })
         .map(|(_, l)| l.text.as_str())
         .collect();
     let deck = page

@@ -528,7 +528,8 @@ mod tests {
         assert_eq!(
             digest, SEED_PAGE_DIGEST,
             "the seed page's features changed: bump FEATURE_VERSION, retrain (cargo run \
-             --release -- train training -o models/default.json) and update SEED_PAGE_DIGEST \
+             --release -- train training --html-only training/handmade-html -o \
+             models/default.json) and update SEED_PAGE_DIGEST \
              (now {digest:#018x})"
         );
     }

@@ -592,7 +592,10 @@ fn word_pairs(text: &str) -> Vec<u64> {
     for c in text.chars() {
         let ideographic = matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
         if c.is_alphanumeric() && !ideographic {
-            word = step(if in_word { word } else { BASIS }, c.to_lowercase().next().unwrap_or(c));
+            word = step(
+                if in_word { word } else { BASIS },
+                c.to_lowercase().next().unwrap_or(c),
+            );
             in_word = true;
             continue;
         }

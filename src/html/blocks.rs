@@ -515,7 +515,10 @@ mod tests {
             "<html><body><div hidden><h1>Night buses</h1><p>{para}</p><p>{para}</p></div>\
              <p>Loading</p><script>show()</script></body></html>"
         );
-        assert_eq!(lines(&streamed), ["Night buses", para.trim(), para.trim(), "Loading"]);
+        assert_eq!(
+            lines(&streamed),
+            ["Night buses", para.trim(), para.trim(), "Loading"]
+        );
         // A page with its text in view still drops its hidden elements, long or short.
         let shown = format!(
             "<html><body><p>{para}</p><p>{para}</p><div hidden><p>{para}</p></div></body></html>"

@@ -55,7 +55,8 @@ impl PageMeta {
                     }
                 }
                 local_name!("script")
-                    if attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
+                    if attr("type")
+                        .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json")) =>
                 {
                     let json = text_of(dom, id as NodeId);
                     if json.len() <= MAX_JSON_LD_BYTES {
@@ -130,9 +131,18 @@ mod tests {
             <script type="application/ld+json">{ broken json</script>
             </head><body><p>x</p></body></html>"#;
         let meta = PageMeta::of(&Dom::parse(html));
-        assert_eq!(meta.titles, ["Night buses | Example Times", "Night buses expand"]);
+        assert_eq!(
+            meta.titles,
+            ["Night buses | Example Times", "Night buses expand"]
+        );
         assert_eq!(meta.descriptions, ["Three routes next year."]);
-        assert_eq!(meta.article_bodies, ["Seoul will expand its buses. The city said so."]);
-        assert_eq!(PageMeta::of(&Dom::parse("<p>nothing</p>")), PageMeta::default());
+        assert_eq!(
+            meta.article_bodies,
+            ["Seoul will expand its buses. The city said so."]
+        );
+        assert_eq!(
+            PageMeta::of(&Dom::parse("<p>nothing</p>")),
+            PageMeta::default()
+        );
     }
 }

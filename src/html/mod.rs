@@ -17,9 +17,9 @@ pub mod encoding;
 mod meta;
 
 pub use blocks::{is_block, is_dropped, ElementId, HtmlElement, HtmlLine, HtmlPage};
-pub use meta::PageMeta;
 pub use encoding::{decode_html, encoding_for_label, Decoded, EncodingSource, UnknownEncoding};
 pub use encoding_rs::Encoding;
+pub use meta::PageMeta;
 
 /// Decodes HTML bytes (see [`decode_html`]) and extracts their lines.
 pub fn read_html(bytes: &[u8], encoding: Option<&'static Encoding>) -> HtmlPage {
