@@ -123,7 +123,7 @@ impl ParamGuard for TrainParams {
 
 /// The feature matrix and gold classes of a set of pages.
 pub struct TrainingSet {
-    /// One row per line: [`DIM`] features, and [`STRUCTURE_DIM`] more for HTML pages.
+    /// One row per line: the text features, and the structure features too for HTML pages.
     pub records: Array2<f32>,
     /// Gold class index per line.
     pub targets: Array1<usize>,
