@@ -101,6 +101,10 @@ pub fn leave_one_layout_out(
 ) -> Result<(Vec<FoldResult>, Evaluation)> {
     let groups = by_layout(pages);
     require_two_layouts(&groups, "leave-one-layout-out")?;
+    let params = &ValidTrainParams {
+        html_scoring_only: html,
+        ..params.clone()
+    };
     let layouts: Vec<&str> = groups.keys().copied().collect();
     let folds = parallel_map(&layouts, threads, |&layout| {
         let train: Vec<LabeledPage> = pages
@@ -191,6 +195,10 @@ pub fn few_shot(
 ) -> Result<Vec<FewShotPoint>> {
     let max_shots = protocol.max_shots;
     check_few_shot(pages, layouts, max_shots)?;
+    let params = &ValidTrainParams {
+        html_scoring_only: html,
+        ..params.clone()
+    };
     let groups = by_layout(pages);
     let warm_params = TrainParams::from(params.clone())
         .max_iterations(WARM_START_ITERATIONS)

@@ -48,6 +48,9 @@ pub struct ValidTrainParams {
     max_iterations: u64,
     transition_weight: f32,
     seed: u64,
+    /// Fit the text stages for one iteration only: cross-validation in HTML mode scores only
+    /// the HTML stages, so it needs no more of them than a valid model.
+    pub(crate) html_scoring_only: bool,
 }
 
 impl Default for TrainParams {
@@ -57,6 +60,7 @@ impl Default for TrainParams {
             max_iterations: 50,
             transition_weight: 0.3,
             seed: 0,
+            html_scoring_only: false,
         })
     }
 }
@@ -219,7 +223,16 @@ impl ValidTrainParams {
         }
         let set = training_set(&text_pages);
         let refs: Vec<&LabeledPage> = text_pages.iter().collect();
-        let (text, lines_per_class) = self.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        let text_params = ValidTrainParams {
+            max_iterations: if self.html_scoring_only {
+                1
+            } else {
+                self.max_iterations
+            },
+            ..self.clone()
+        };
+        let (text, lines_per_class) =
+            text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
         #[allow(unused_mut)]
         let mut summary = TrainingSummary {
             pages: text_pages.len(),
