@@ -1,4 +1,5 @@
-//! Throughput of HTML input: bytes of HTML to lines (decoding, parsing, blocks), and to labels.
+//! Throughput of HTML input: bytes of HTML to lines (decoding, parsing, blocks), and to labels
+//! (with the structure features and the model's HTML stages).
 //!
 //! `cargo bench --bench html`; criterion reports MB/s of HTML. The pages are the hand-written
 //! ones under `tests/data/html/`, or every `*.html` in the folder `CHAFF_BENCH_HTML_DIR` names
@@ -44,7 +45,7 @@ fn html(c: &mut Criterion) {
         b.iter(|| {
             for page in &pages {
                 let page = read_html(page, None);
-                black_box(labeler.label(&page.texts()));
+                black_box(labeler.label_html(&page));
             }
         })
     });

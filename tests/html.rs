@@ -356,3 +356,109 @@ fn eval_scores_labeled_pages_on_their_html() {
         .arg(data("seed.tsv"))
         .fails_saying("with their HTML page");
 }
+
+#[test]
+fn labeled_html_pages_train_the_html_stages() {
+    let dir = TempDir::new().unwrap();
+    let corpus = dir.path().join("corpus");
+    for site in ["site-a", "site-b"] {
+        chaff()
+            .args(["label", "--format", "html", "--out-dir"])
+            .arg(corpus.join(site))
+            .arg(data("html/news.html"))
+            .assert()
+            .success();
+    }
+    let model = dir.path().join("m.json");
+    let train = chaff()
+        .arg("train")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let note = String::from_utf8_lossy(&train.stderr);
+    assert!(train.status.success(), "{note}");
+    assert!(
+        note.contains("HTML stages: trained on 2 labeled HTML pages"),
+        "{note}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&fs::read(&model).unwrap()).unwrap();
+    assert!(
+        json["html"]["line_scorers"].is_array(),
+        "the model has HTML stages"
+    );
+    // The model labels the HTML page with them, one label per line.
+    let out = stdout_of(
+        chaff()
+            .args(["label", "--format", "html", "--model"])
+            .arg(&model)
+            .arg(data("html/news.html")),
+    );
+    assert_eq!(texts(&out), NEWS_LINES);
+
+    // A page whose labeled lines are not chaff's (joined here) teaches the text stages only.
+    let tsv = corpus.join("site-b/news.tsv");
+    let labeled = fs::read_to_string(&tsv).unwrap();
+    fs::write(
+        &tsv,
+        labeled.replacen("\nchrome\teng\tPolitics", " Politics", 1),
+    )
+    .unwrap();
+    let train = chaff()
+        .arg("train")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let note = String::from_utf8_lossy(&train.stderr);
+    assert!(
+        note.contains(
+            "trained on 1 labeled HTML pages; 1 pages with an .html beside them hold other lines"
+        ),
+        "{note}"
+    );
+    fs::write(&tsv, labeled).unwrap();
+
+    // --html-only pages teach only the HTML stages; they need their HTML.
+    let train = chaff()
+        .arg("train")
+        .arg(&corpus)
+        .arg("--html-only")
+        .arg(corpus.join("site-a"))
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let note = String::from_utf8_lossy(&train.stderr);
+    assert!(note.contains("trained on 1 pages"), "{note}");
+    assert!(
+        note.contains("HTML stages: trained on 2 labeled HTML pages"),
+        "{note}"
+    );
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .arg("--html-only")
+        .arg(data("seed.tsv"))
+        .arg("-o")
+        .arg(&model)
+        .fails_saying("--html-only pages need their HTML page beside them");
+
+    // Cross-validation in HTML mode holds out each layout and labels its HTML.
+    let out = stdout_of(
+        chaff()
+            .args([
+                "eval",
+                "--format",
+                "html",
+                "--cv",
+                "layout",
+                "--threads",
+                "1",
+            ])
+            .arg(&corpus),
+    );
+    assert!(out.contains("site-a") && out.contains("site-b"), "{out}");
+}

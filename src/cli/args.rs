@@ -206,8 +206,9 @@ pub(crate) struct EvalArgs {
     pub(crate) json: bool,
     /// `html`: score each NAME.tsv on the page NAME.html beside it: chaff extracts and labels
     /// the whole page, and the labeled lines (which may come from another extractor, or cover
-    /// a window of the page) are aligned to chaff's by their words (see docs/html.md).
-    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "html"], conflicts_with_all = ["cv", "few_shot", "pages"])]
+    /// a window of the page) are aligned to chaff's by their words (see docs/html.md). With
+    /// --cv or --few-shot: cross-validate on the labeled HTML pages, scored in HTML mode.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "html"], conflicts_with = "pages")]
     pub(crate) format: String,
     /// Also print one line per page.
     #[arg(long)]

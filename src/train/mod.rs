@@ -231,8 +231,7 @@ impl ValidTrainParams {
             },
             ..self.clone()
         };
-        let (text, lines_per_class) =
-            text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        let (text, lines_per_class) = text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
         #[allow(unused_mut)]
         let mut summary = TrainingSummary {
             pages: text_pages.len(),
