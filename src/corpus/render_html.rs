@@ -195,6 +195,46 @@ enum Slot {
 
 const SLOTS: usize = 31;
 
+impl Slot {
+    /// Every slot, in declaration order (the order names are drawn in).
+    const ALL: [Slot; SLOTS] = {
+        use Slot::*;
+        [
+            Wrap,
+            Header,
+            Menu,
+            MenuItem,
+            Search,
+            Logo,
+            Main,
+            ArticleBox,
+            HeadBox,
+            Headline,
+            Deck,
+            Info,
+            Share,
+            Byline,
+            Body,
+            Para,
+            Subhead,
+            Figure,
+            Caption,
+            Credit,
+            Ad,
+            Summary,
+            RelatedBox,
+            RelatedTitle,
+            RelatedItem,
+            RelatedMeta,
+            AfterBox,
+            Copyright,
+            Footer,
+            FooterLinks,
+            Bio,
+        ]
+    };
+}
+
 /// Concept words of each slot in three vocabularies: English words, abbreviations, Korean
 /// romanizations. Each entry is space-separated words, joined by the site's naming style.
 fn vocab(slot: Slot) -> [&'static [&'static str]; 3] {
@@ -712,8 +752,7 @@ impl Site {
             _ => 0.12,
         };
         let mut names = Vec::with_capacity(SLOTS);
-        for slot in 0..SLOTS {
-            let slot = slot_of(slot);
+        for slot in Slot::ALL {
             let style = if rng.gen_bool(0.75) {
                 main_style
             } else {
@@ -938,44 +977,6 @@ fn para_attrs(rng: &mut ChaCha8Rng) -> Option<String> {
         5 => " data-block-key=\"{h}\"".to_string(),
         _ => return None,
     })
-}
-
-fn slot_of(i: usize) -> Slot {
-    use Slot::*;
-    const ALL: [Slot; SLOTS] = [
-        Wrap,
-        Header,
-        Menu,
-        MenuItem,
-        Search,
-        Logo,
-        Main,
-        ArticleBox,
-        HeadBox,
-        Headline,
-        Deck,
-        Info,
-        Share,
-        Byline,
-        Body,
-        Para,
-        Subhead,
-        Figure,
-        Caption,
-        Credit,
-        Ad,
-        Summary,
-        RelatedBox,
-        RelatedTitle,
-        RelatedItem,
-        RelatedMeta,
-        AfterBox,
-        Copyright,
-        Footer,
-        FooterLinks,
-        Bio,
-    ];
-    ALL[i]
 }
 
 /// Where on the page a run of lines stands.
