@@ -335,10 +335,7 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         kinds[e] = (up & !inside::EMPHASIS) | own;
         depth[e] = d;
     }
-    let names: Vec<Vec<u32>> = elements
-        .iter()
-        .map(|e| name_words(e.class.as_deref(), e.id.as_deref()))
-        .collect();
+    let mut names = NameWords::new(m);
 
     // The last element under each element (ids of an element's descendants are contiguous).
     let mut last = (0..m as u32).collect::<Vec<_>>();
@@ -387,10 +384,9 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             elements[g as usize].parent.unwrap_or(g)
         })
         .collect();
-    let mut group_stats: std::collections::HashMap<u32, GroupStats> =
-        std::collections::HashMap::new();
+    let mut group_stats: Vec<Option<GroupStats>> = (0..m).map(|_| None).collect();
     for (i, line) in page.lines.iter().enumerate() {
-        let s = group_stats.entry(groups[i]).or_insert(GroupStats {
+        let s = group_stats[groups[i] as usize].get_or_insert(GroupStats {
             lines: 0,
             link_share: 0.0,
             prose: 0,
@@ -408,13 +404,13 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
     let descriptions = PairSet::of(&page.meta.descriptions);
     let bodies = PairSet::of(&page.meta.article_bodies);
     let first_h1 = (0..n).find(|&i| kinds[page.lines[i].element as usize] & inside::H1 != 0);
-    let mut section_sizes: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut section_sizes = vec![0u32; m];
     for &s in &sections {
-        *section_sizes.entry(s).or_default() += 1;
+        section_sizes[s as usize] += 1;
     }
-    let mut block_lines: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+    let mut block_lines = vec![0u32; m];
     for line in &page.lines {
-        *block_lines.entry(line.block).or_default() += 1;
+        block_lines[line.block as usize] += 1;
     }
 
     let mut words = Vec::new();
@@ -455,7 +451,7 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         row[F::BlockItem] = flag(matches!(block_tag, "li" | "dt" | "dd"));
         row[F::BlockCell] = flag(matches!(block_tag, "td" | "th"));
         row[F::BlockHeading] = flag(matches!(block_tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6"));
-        row[F::SplitBlock] = flag(block_lines[&line.block] > 1);
+        row[F::SplitBlock] = flag(block_lines[line.block as usize] > 1);
         row[F::Depth] = (1.0 + depth[line.element as usize] as f32).ln() / 4.0;
 
         match container {
@@ -480,7 +476,9 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             }
         }
 
-        let group = &group_stats[&groups[i]];
+        let group = group_stats[groups[i] as usize]
+            .as_ref()
+            .expect("every line's group has stats");
         let size = group.lines;
         row[F::GroupSize] = (1.0 + size as f32).ln() / 3.0;
         row[F::GroupSingleton] = flag(size == 1);
@@ -488,14 +486,18 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         row[F::GroupProseShare] = group.prose as f32 / size as f32;
         row[F::GroupFirst] = flag(size > 1 && i == group.first);
         row[F::GroupLast] = flag(size > 1 && i == group.last);
-        row[F::SectionSize] = (1.0 + section_sizes[&sections[i]] as f32).ln() / 3.0;
+        row[F::SectionSize] = (1.0 + section_sizes[sections[i] as usize] as f32).ln() / 3.0;
         row[F::GroupChars] = (1.0 + group.chars as f32).ln() / 8.0;
         match first_h1 {
             None => row[F::NoH1] = 1.0,
             Some(h) if i < h => row[F::BeforeH1] = 1.0,
             Some(h) => row[F::LinesAfterH1] = (1.0 + (i - h) as f32).ln() / 5.0,
         }
-        let pairs = word_pairs(&line.text);
+        let pairs = if titles.is_empty() && descriptions.is_empty() && bodies.is_empty() {
+            Vec::new()
+        } else {
+            word_pairs(&line.text)
+        };
         row[F::TitleMatch] = titles.share_of(&pairs);
         row[F::DescriptionMatch] = descriptions.share_of(&pairs);
         row[F::HasArticleBody] = flag(!bodies.is_empty());
@@ -522,7 +524,8 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         let mut up = Some(line.element);
         let stop = block.parent;
         while let Some(e) = up {
-            words.extend(names[e as usize].iter().map(|&w| rehash(b'c', w)));
+            let own = names.of(page, e);
+            words.extend(names.words[own].iter().map(|&w| rehash(b'c', w)));
             if Some(e) == stop {
                 break;
             }
@@ -536,8 +539,9 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         let mut up = Some(line.element);
         let mut named = 0;
         while let Some(e) = up {
-            if !names[e as usize].is_empty() {
-                words.extend(names[e as usize].iter().map(|&w| rehash(b'C', w)));
+            let own = names.of(page, e);
+            if !own.is_empty() {
+                words.extend(names.words[own].iter().map(|&w| rehash(b'C', w)));
                 named += 1;
                 if named == MAX_NAMED_ANCESTORS {
                     break;
@@ -558,12 +562,15 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
 
 /// The word pairs of some texts, to tell how much of a line they hold.
 #[cfg(feature = "html")]
-struct PairSet(std::collections::HashSet<u64>);
+struct PairSet(Vec<u64>);
 
 #[cfg(feature = "html")]
 impl PairSet {
     fn of(texts: &[String]) -> PairSet {
-        PairSet(texts.iter().flat_map(|t| word_pairs(t)).collect())
+        let mut pairs: Vec<u64> = texts.iter().flat_map(|t| word_pairs(t)).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        PairSet(pairs)
     }
 
     fn is_empty(&self) -> bool {
@@ -575,7 +582,11 @@ impl PairSet {
         if pairs.is_empty() || self.0.is_empty() {
             return 0.0;
         }
-        pairs.iter().filter(|p| self.0.contains(p)).count() as f32 / pairs.len() as f32
+        pairs
+            .iter()
+            .filter(|p| self.0.binary_search(p).is_ok())
+            .count() as f32
+            / pairs.len() as f32
     }
 }
 
@@ -617,6 +628,37 @@ fn word_pairs(text: &str) -> Vec<u64> {
         .windows(2)
         .map(|w| w[0].rotate_left(17) ^ w[1])
         .collect()
+}
+
+/// The words of elements' class and id names ([`name_words`]), worked out for the elements
+/// above some line only, once each.
+#[cfg(feature = "html")]
+struct NameWords {
+    /// Where each element's words are in `words`; `None` until worked out.
+    spans: Vec<Option<(u32, u32)>>,
+    words: Vec<u32>,
+}
+
+#[cfg(feature = "html")]
+impl NameWords {
+    fn new(elements: usize) -> NameWords {
+        NameWords {
+            spans: vec![None; elements],
+            words: Vec::new(),
+        }
+    }
+
+    /// The range of `words` that holds element `e`'s words.
+    fn of(&mut self, page: &HtmlPage, e: ElementId) -> std::ops::Range<usize> {
+        let (start, end) = *self.spans[e as usize].get_or_insert_with(|| {
+            let element = &page.elements[e as usize];
+            let start = self.words.len() as u32;
+            self.words
+                .extend(name_words(element.class.as_deref(), element.id.as_deref()));
+            (start, self.words.len() as u32)
+        });
+        start as usize..end as usize
+    }
 }
 
 /// What a sibling group's lines add up to.
