@@ -92,6 +92,23 @@ fn count_byte(bytes: &[u8], needle: u8) -> usize {
 #[derive(Debug)]
 pub(crate) struct Name(QualName);
 
+/// Whether the text inside such an element is never read: neither lines (the element is
+/// dropped) nor metadata (JSON-LD scripts are read, other scripts not). Scripts and styles are
+/// a good part of a page's bytes, so their text is not kept.
+fn text_is_never_read(name: &QualName, attrs: &[Attribute]) -> bool {
+    match name.local {
+        local_name!("style")
+        | local_name!("noscript")
+        | local_name!("textarea")
+        | local_name!("iframe") => true,
+        local_name!("script") => !attrs.iter().any(|a| {
+            a.name.local == local_name!("type")
+                && a.value.trim().eq_ignore_ascii_case("application/ld+json")
+        }),
+        _ => false,
+    }
+}
+
 impl ElemName for Name {
     fn ns(&self) -> &Namespace {
         &self.0.ns
@@ -231,6 +248,12 @@ impl TreeSink for Sink {
                 Self::link_last(nodes, *parent, id);
             }
             NodeOrText::AppendText(text) => {
+                if let Data::Element { name, attrs, .. } = &self.nodes.borrow()[*parent as usize].data
+                {
+                    if text_is_never_read(name, attrs) {
+                        return;
+                    }
+                }
                 let last = self.nodes.borrow()[*parent as usize].last_child;
                 if last != NONE {
                     if let Data::Text(t) = &mut self.nodes.borrow_mut()[last as usize].data {
