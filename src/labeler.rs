@@ -142,6 +142,7 @@ impl Labeler {
     /// let page = read_html(b"<!doctype html><nav><a href=/>Home</a></nav><p>Copyright \xc2\xa9 The Example Times.</p>", None);
     /// let (labels, _) = Labeler::builtin().label_html(&page);
     /// assert_eq!(labels.len(), page.lines.len());
+    /// assert_eq!(labels[1].class, Class::Copyright);
     /// ```
     #[cfg(feature = "html")]
     pub fn label_html(&self, html: &HtmlPage) -> (Vec<LineLabel>, PageLanguage) {
