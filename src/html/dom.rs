@@ -248,7 +248,8 @@ impl TreeSink for Sink {
                 Self::link_last(nodes, *parent, id);
             }
             NodeOrText::AppendText(text) => {
-                if let Data::Element { name, attrs, .. } = &self.nodes.borrow()[*parent as usize].data
+                if let Data::Element { name, attrs, .. } =
+                    &self.nodes.borrow()[*parent as usize].data
                 {
                     if text_is_never_read(name, attrs) {
                         return;
