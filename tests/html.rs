@@ -370,15 +370,21 @@ fn labeled_html_pages_train_the_html_stages() {
             .success();
     }
     let model = dir.path().join("m.json");
-    let train = chaff()
-        .arg("train")
-        .arg(&corpus)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
-    let note = String::from_utf8_lossy(&train.stderr);
-    assert!(train.status.success(), "{note}");
+    // What `chaff train CORPUS [ARGS] -o MODEL` says on standard error; it must succeed.
+    let train = |args: &[&std::path::Path]| -> String {
+        let out = chaff()
+            .arg("train")
+            .arg(&corpus)
+            .args(args)
+            .arg("-o")
+            .arg(&model)
+            .output()
+            .unwrap();
+        let note = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{note}");
+        note
+    };
+    let note = train(&[]);
     assert!(
         note.contains("HTML stages: trained on 2 labeled HTML pages"),
         "{note}"
@@ -405,14 +411,7 @@ fn labeled_html_pages_train_the_html_stages() {
         labeled.replacen("\nchrome\teng\tPolitics", " Politics", 1),
     )
     .unwrap();
-    let train = chaff()
-        .arg("train")
-        .arg(&corpus)
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
-    let note = String::from_utf8_lossy(&train.stderr);
+    let note = train(&[]);
     assert!(
         note.contains(
             "trained on 1 labeled HTML pages; 1 pages with an .html beside them hold other lines"
@@ -422,16 +421,7 @@ fn labeled_html_pages_train_the_html_stages() {
     fs::write(&tsv, labeled).unwrap();
 
     // --html-only pages teach only the HTML stages; they need their HTML.
-    let train = chaff()
-        .arg("train")
-        .arg(&corpus)
-        .arg("--html-only")
-        .arg(corpus.join("site-a"))
-        .arg("-o")
-        .arg(&model)
-        .output()
-        .unwrap();
-    let note = String::from_utf8_lossy(&train.stderr);
+    let note = train(&["--html-only".as_ref(), &corpus.join("site-a")]);
     assert!(note.contains("trained on 1 pages"), "{note}");
     assert!(
         note.contains("HTML stages: trained on 2 labeled HTML pages"),
