@@ -157,9 +157,24 @@ fn escape_attr(text: &str) -> String {
     out
 }
 
-/// The places a site names with a class or id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Slot {
+/// Declares the slots once: the enum, and `Slot::ALL` in declaration order (the order names
+/// are drawn in).
+macro_rules! slots {
+    ($($slot:ident),* $(,)?) => {
+        /// The places a site names with a class or id.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        enum Slot {
+            $($slot),*
+        }
+
+        impl Slot {
+            /// Every slot, in declaration order.
+            const ALL: &'static [Slot] = &[$(Slot::$slot),*];
+        }
+    };
+}
+
+slots! {
     Wrap,
     Header,
     Menu,
@@ -191,48 +206,6 @@ enum Slot {
     Footer,
     FooterLinks,
     Bio,
-}
-
-const SLOTS: usize = 31;
-
-impl Slot {
-    /// Every slot, in declaration order (the order names are drawn in).
-    const ALL: [Slot; SLOTS] = {
-        use Slot::*;
-        [
-            Wrap,
-            Header,
-            Menu,
-            MenuItem,
-            Search,
-            Logo,
-            Main,
-            ArticleBox,
-            HeadBox,
-            Headline,
-            Deck,
-            Info,
-            Share,
-            Byline,
-            Body,
-            Para,
-            Subhead,
-            Figure,
-            Caption,
-            Credit,
-            Ad,
-            Summary,
-            RelatedBox,
-            RelatedTitle,
-            RelatedItem,
-            RelatedMeta,
-            AfterBox,
-            Copyright,
-            Footer,
-            FooterLinks,
-            Bio,
-        ]
-    };
 }
 
 /// Concept words of each slot in three vocabularies: English words, abbreviations, Korean
@@ -751,8 +724,8 @@ impl Site {
             Convention::Amp => 0.25,
             _ => 0.12,
         };
-        let mut names = Vec::with_capacity(SLOTS);
-        for slot in Slot::ALL {
+        let mut names = Vec::with_capacity(Slot::ALL.len());
+        for &slot in Slot::ALL {
             let style = if rng.gen_bool(0.75) {
                 main_style
             } else {
