@@ -1,9 +1,9 @@
-//! A linear scorer: class log-probabilities from weighted features.
+//! A linear scorer: class log-probabilities from weighted features, as models store it (labeling
+//! scores with its packed form, `packed.rs`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::class::Class;
-use crate::features::{PageFeatures, DENSE_DIM, DIM, STRUCTURE_DENSE};
 
 const K: usize = Class::COUNT;
 
@@ -20,52 +20,6 @@ impl Linear {
     /// Number of features the scorer reads.
     pub fn dim(&self) -> usize {
         self.weights.len() / K
-    }
-
-    fn add_row(&self, s: &mut [f32; K], offset: usize, values: &[f32]) {
-        for (f, &v) in values.iter().enumerate() {
-            if v != 0.0 {
-                let base = (offset + f) * K;
-                let w = &self.weights[base..base + K];
-                for c in 0..K {
-                    s[c] += v * w[c];
-                }
-            }
-        }
-    }
-
-    /// Class log-probabilities of one full feature row.
-    pub fn row_log_probs(&self, x: &[f32]) -> [f32; K] {
-        let mut s = self.bias;
-        self.add_row(&mut s, 0, x);
-        log_softmax(s)
-    }
-
-    fn add_hashed(&self, s: &mut [f32; K], offset: usize, hashed: &[(u32, f32)]) {
-        for &(bucket, v) in hashed {
-            let base = (offset + bucket as usize) * K;
-            let w = &self.weights[base..base + K];
-            for c in 0..K {
-                s[c] += v * w[c];
-            }
-        }
-    }
-
-    /// Class log-probabilities of line `i` from all its features: a scorer wider than
-    /// [`DIM`] reads the page's structure features too.
-    pub(crate) fn line_log_probs(&self, page: &PageFeatures, i: usize) -> [f32; K] {
-        let mut s = self.bias;
-        self.add_row(&mut s, 0, page.dense_row(i));
-        self.add_hashed(&mut s, DENSE_DIM, page.hashed_row(i));
-        if self.dim() > DIM {
-            let structure = page
-                .structure
-                .as_ref()
-                .expect("scorers that read structure get pages with structure features");
-            self.add_row(&mut s, DIM, structure.dense_row(i));
-            self.add_hashed(&mut s, DIM + STRUCTURE_DENSE, structure.hashed_row(i));
-        }
-        log_softmax(s)
     }
 }
 

@@ -2,11 +2,13 @@
 
 pub mod decode;
 mod linear;
+mod packed;
 mod stacked;
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +21,7 @@ use crate::features::{
 use crate::model::decode::Transitions;
 
 pub(crate) use linear::Linear;
+use packed::PackedScorer;
 pub(crate) use stacked::{stage_one, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM};
 
 /// Version of the model file format. Files of another version are refused.
@@ -95,9 +98,51 @@ pub(crate) struct Stages {
     pub(crate) context_scorer: Linear,
     /// Class transitions used in decoding.
     pub(crate) transitions: Transitions,
+    /// The scorers packed for labeling, made on first use.
+    #[serde(skip)]
+    packed: PackedStages,
+}
+
+/// A [`Stages`]' scorers laid out for labeling ([`PackedScorer`]); made from the scorers on
+/// first use, so every way of making `Stages` (reading a file, training) gets it.
+#[derive(Debug, Clone, Default)]
+struct PackedStages(OnceLock<(Vec<PackedScorer>, PackedScorer)>);
+
+/// The packed form is derived from the scorers, which are compared already.
+impl PartialEq for PackedStages {
+    fn eq(&self, _: &PackedStages) -> bool {
+        true
+    }
 }
 
 impl Stages {
+    /// Stages of these scorers and transitions.
+    pub(crate) fn new(
+        line_scorers: Vec<Linear>,
+        context_scorer: Linear,
+        transitions: Transitions,
+    ) -> Stages {
+        Stages {
+            line_scorers,
+            context_scorer,
+            transitions,
+            packed: PackedStages::default(),
+        }
+    }
+
+    /// The scorers packed for labeling.
+    fn packed(&self) -> &(Vec<PackedScorer>, PackedScorer) {
+        self.packed.0.get_or_init(|| {
+            (
+                self.line_scorers
+                    .iter()
+                    .map(|s| PackedScorer::mean(std::slice::from_ref(s)))
+                    .collect(),
+                PackedScorer::mean(std::slice::from_ref(&self.context_scorer)),
+            )
+        })
+    }
+
     /// Whether these stages read structure features.
     pub(crate) fn reads_structure(&self) -> bool {
         self.line_scorers
@@ -108,8 +153,9 @@ impl Stages {
     /// Final per-line class log-probabilities of a page.
     pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
         let structure = self.reads_structure();
-        let first = stacked::stage_one(&self.line_scorers, page);
-        stacked::stage_two(&self.context_scorer, page, &first, structure)
+        let (line_scorers, context_scorer) = self.packed();
+        let first = stacked::stage_one_packed(line_scorers, page);
+        stacked::stage_two(context_scorer, page, &first, structure)
     }
 
     /// Checks the scorers' sizes (`html`: with structure features) and every number; errors
@@ -207,11 +253,7 @@ impl Model {
             context_dim: CONTEXT_DIM,
             structure_dim: STRUCTURE_DIM,
             classes: Class::ALL.to_vec(),
-            text: Stages {
-                line_scorers,
-                context_scorer,
-                transitions,
-            },
+            text: Stages::new(line_scorers, context_scorer, transitions),
             html: None,
             training,
         };

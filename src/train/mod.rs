@@ -360,11 +360,7 @@ impl ValidTrainParams {
         let transitions =
             Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight);
         Ok((
-            Stages {
-                line_scorers,
-                context_scorer,
-                transitions,
-            },
+            Stages::new(line_scorers, context_scorer, transitions),
             lines_per_class,
         ))
     }
