@@ -30,7 +30,27 @@ const MAX_LINE_SCORE: f32 = 1e30;
 /// Normalizes class scores into log-probabilities. Scores are first clamped into a finite range
 /// (NaN to the lowest score), so the result is finite whatever the model: a checked model never
 /// comes near the clamp, but a NaN or infinite probability must never reach the output.
-pub(super) fn log_softmax(mut s: [f32; K]) -> [f32; K] {
+pub(super) fn log_softmax(s: [f32; K]) -> [f32; K] {
+    let (mut s, max) = clamped(s);
+    let sum: f32 = s.iter().map(|v| (v - max).exp()).sum();
+    // (v - max) - ln(sum), not v - (max + ln(sum)): at large scores max + ln(sum) rounds ln(sum)
+    // away and the probabilities no longer add up to one.
+    let log_sum = sum.ln();
+    s.iter_mut().for_each(|v| *v = (*v - max) - log_sum);
+    s
+}
+
+/// Normalizes class scores into probabilities, clamped as [`log_softmax`] clamps them.
+pub(super) fn softmax(s: [f32; K]) -> [f32; K] {
+    let (mut s, max) = clamped(s);
+    s.iter_mut().for_each(|v| *v = (*v - max).exp());
+    let sum: f32 = s.iter().sum();
+    s.iter_mut().for_each(|v| *v /= sum);
+    s
+}
+
+/// The scores clamped into ±[`MAX_LINE_SCORE`] (NaN to the lowest), and their maximum.
+fn clamped(mut s: [f32; K]) -> ([f32; K], f32) {
     for v in &mut s {
         *v = if v.is_nan() {
             -MAX_LINE_SCORE
@@ -39,10 +59,5 @@ pub(super) fn log_softmax(mut s: [f32; K]) -> [f32; K] {
         };
     }
     let max = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = s.iter().map(|v| (v - max).exp()).sum();
-    // (v - max) - ln(sum), not v - (max + ln(sum)): at large scores max + ln(sum) rounds ln(sum)
-    // away and the probabilities no longer add up to one.
-    let log_sum = sum.ln();
-    s.iter_mut().for_each(|v| *v = (*v - max) - log_sum);
-    s
+    (s, max)
 }

@@ -91,7 +91,8 @@ const HTML_STAGE_TWO_DIM: usize = STAGE_TWO_DIM + STRUCTURE_DENSE + GROUP_CONTEX
 /// structure features as well).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Stages {
-    /// First-stage scorers over a line's features; their probabilities are averaged.
+    /// First-stage scorers over a line's features; labeling scores with their mean weights
+    /// (one scorer whose scores are the mean of theirs).
     pub(crate) line_scorers: Vec<Linear>,
     /// Second-stage scorer over the first [`SECOND_STAGE_DENSE`] dense features,
     /// [`CONTEXT_DIM`] context features and, for HTML, the structure context.
@@ -106,7 +107,7 @@ pub(crate) struct Stages {
 /// A [`Stages`]' scorers laid out for labeling ([`PackedScorer`]); made from the scorers on
 /// first use, so every way of making `Stages` (reading a file, training) gets it.
 #[derive(Debug, Clone, Default)]
-struct PackedStages(OnceLock<(Vec<PackedScorer>, PackedScorer)>);
+struct PackedStages(OnceLock<(PackedScorer, PackedScorer)>);
 
 /// The packed form is derived from the scorers, which are compared already.
 impl PartialEq for PackedStages {
@@ -131,13 +132,10 @@ impl Stages {
     }
 
     /// The scorers packed for labeling.
-    fn packed(&self) -> &(Vec<PackedScorer>, PackedScorer) {
+    fn packed(&self) -> &(PackedScorer, PackedScorer) {
         self.packed.0.get_or_init(|| {
             (
-                self.line_scorers
-                    .iter()
-                    .map(|s| PackedScorer::mean(std::slice::from_ref(s)))
-                    .collect(),
+                PackedScorer::mean(&self.line_scorers),
                 PackedScorer::mean(std::slice::from_ref(&self.context_scorer)),
             )
         })
@@ -154,7 +152,7 @@ impl Stages {
     pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
         let structure = self.reads_structure();
         let (line_scorers, context_scorer) = self.packed();
-        let first = stacked::stage_one_packed(line_scorers, page);
+        let first = stacked::stage_one_packed(std::slice::from_ref(line_scorers), page);
         stacked::stage_two(context_scorer, page, &first, structure)
     }
 
@@ -202,8 +200,9 @@ impl Stages {
 /// A trained model: two stages of multinomial logistic regression and a transition table, for
 /// text lines, and optionally a second such set for HTML pages that also reads their structure.
 ///
-/// The first stage scores each line from its own features (an average of scorers trained on
-/// disjoint halves of the corpus, so that training sees their out-of-fold behaviour); the second
+/// The first stage scores each line from its own features (the mean of scorers trained on
+/// disjoint halves of the corpus, so that training sees their out-of-fold behaviour, merged
+/// into one scorer of their mean weights); the second
 /// stage reads the dense line features and the first stage's probabilities of the lines around
 /// it (`stacked`).
 /// Viterbi decoding over class transitions then picks the page's class sequence.
@@ -460,7 +459,7 @@ fn show(v: f32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::linear::log_softmax;
+    use super::linear::{log_softmax, softmax};
     use super::*;
 
     fn tiny() -> Model {
@@ -710,5 +709,17 @@ mod tests {
         let s = log_softmax([1.0, 2.0, 3.0, 0.0, -1.0]);
         let total: f32 = s.iter().map(|v| v.exp()).sum();
         assert!((total - 1.0).abs() < 1e-5);
+        for scores in [
+            [1.0, 2.0, 3.0, 0.0, -1.0],
+            [f32::NAN, 1e38, -1e38, 0.0, 5.0],
+        ] {
+            let p = softmax(scores);
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5, "{p:?}");
+            let q = log_softmax(scores).map(f32::exp);
+            assert!(
+                p.iter().zip(&q).all(|(a, b)| (a - b).abs() < 1e-6),
+                "{p:?} {q:?}"
+            );
+        }
     }
 }

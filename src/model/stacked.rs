@@ -1,12 +1,12 @@
-//! The stacked model, in one place for labeling and training alike: stage one averages line
-//! scorers over all features, stage two reads a line's own line and page features plus context
+//! The stacked model, in one place for labeling and training alike: stage one scores with the mean of
+//! line scorers over all features, stage two reads a line's own line and page features plus context
 //! features made of stage one's probabilities around it. Training fits each stage on exactly the
 //! inputs these functions give at labeling time.
 
 use crate::class::Class;
 use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE, STRUCTURE_DENSE};
 
-use super::linear::{log_softmax, Linear};
+use super::linear::{log_softmax, softmax, Linear};
 use super::packed::PackedScorer;
 
 const K: usize = Class::COUNT;
@@ -30,9 +30,9 @@ pub(crate) fn stage_one_packed(scorers: &[PackedScorer], page: &PageFeatures) ->
         .map(|i| {
             let mut p = [0.0f32; K];
             for scorer in scorers {
-                let lp = log_softmax(scorer.line_scores(page, i));
+                let q = softmax(scorer.line_scores(page, i));
                 for c in 0..K {
-                    p[c] += share * lp[c].exp();
+                    p[c] += share * q[c];
                 }
             }
             p
