@@ -414,6 +414,8 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
     }
 
     let mut words = Vec::new();
+    let (mut line_words, mut pairs) = (Vec::new(), Vec::new());
+    let mut tag_path = String::new();
     for (i, line) in page.lines.iter().enumerate() {
         let mut row = StructureRow::default();
         use StructureFeature as F;
@@ -493,11 +495,10 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             Some(h) if i < h => row[F::BeforeH1] = 1.0,
             Some(h) => row[F::LinesAfterH1] = (1.0 + (i - h) as f32).ln() / 5.0,
         }
-        let pairs = if titles.is_empty() && descriptions.is_empty() && bodies.is_empty() {
-            Vec::new()
-        } else {
-            word_pairs(&line.text)
-        };
+        pairs.clear();
+        if !(titles.is_empty() && descriptions.is_empty() && bodies.is_empty()) {
+            word_pairs(&line.text, &mut line_words, &mut pairs);
+        }
         row[F::TitleMatch] = titles.share_of(&pairs);
         row[F::DescriptionMatch] = descriptions.share_of(&pairs);
         row[F::HasArticleBody] = flag(!bodies.is_empty());
@@ -513,10 +514,16 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
             bucket(b'T', block_tag.as_bytes()),
             bucket(b'E', element_tag.as_bytes()),
             bucket(b'P', parent_tag.as_bytes()),
-            bucket(
-                b'Q',
-                format!("{parent_tag}>{block_tag}>{element_tag}").as_bytes(),
-            ),
+            {
+                tag_path.clear();
+                for (k, tag) in [parent_tag, block_tag, element_tag].into_iter().enumerate() {
+                    if k > 0 {
+                        tag_path.push('>');
+                    }
+                    tag_path.push_str(tag);
+                }
+                bucket(b'Q', tag_path.as_bytes())
+            },
         ];
         push_normalized(&mut rows.hashed, tags.iter().copied());
         // Near: the line's element up to its block's parent.
@@ -525,7 +532,7 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         let stop = block.parent;
         while let Some(e) = up {
             let own = names.of(page, e);
-            words.extend(names.words[own].iter().map(|&w| rehash(b'c', w)));
+            words.extend_from_slice(&names.near[own]);
             if Some(e) == stop {
                 break;
             }
@@ -541,7 +548,7 @@ pub fn structure_rows(page: &HtmlPage, prose: &[bool]) -> StructureRows {
         while let Some(e) = up {
             let own = names.of(page, e);
             if !own.is_empty() {
-                words.extend(names.words[own].iter().map(|&w| rehash(b'C', w)));
+                words.extend_from_slice(&names.far[own]);
                 named += 1;
                 if named == MAX_NAMED_ANCESTORS {
                     break;
@@ -567,7 +574,13 @@ struct PairSet(Vec<u64>);
 #[cfg(feature = "html")]
 impl PairSet {
     fn of(texts: &[String]) -> PairSet {
-        let mut pairs: Vec<u64> = texts.iter().flat_map(|t| word_pairs(t)).collect();
+        let (mut words, mut pairs) = (Vec::new(), Vec::new());
+        let mut all = Vec::new();
+        for text in texts {
+            word_pairs(text, &mut words, &mut pairs);
+            all.extend_from_slice(&pairs);
+        }
+        let mut pairs = all;
         pairs.sort_unstable();
         pairs.dedup();
         PairSet(pairs)
@@ -594,19 +607,28 @@ impl PairSet {
 /// scripts do not space words), as hashes of each word with the next (the word alone when the
 /// text has one word).
 #[cfg(feature = "html")]
-fn word_pairs(text: &str) -> Vec<u64> {
-    let mut words: Vec<u64> = Vec::new();
+fn word_pairs(text: &str, words: &mut Vec<u64>, pairs: &mut Vec<u64>) {
+    words.clear();
+    pairs.clear();
     let mut word: u64 = 0;
     let mut in_word = false;
     const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
     let step = |h: u64, c: char| (h ^ c as u64).wrapping_mul(0x0000_0100_0000_01b3);
     for c in text.chars() {
-        let ideographic = matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
-        if c.is_alphanumeric() && !ideographic {
-            word = step(
-                if in_word { word } else { BASIS },
-                c.to_lowercase().next().unwrap_or(c),
-            );
+        // ASCII (most of the bytes of most pages) decided without Unicode tables.
+        let (letter, ideographic) = if c.is_ascii() {
+            (c.is_ascii_alphanumeric(), false)
+        } else {
+            let ideographic = matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
+            (c.is_alphanumeric() && !ideographic, ideographic)
+        };
+        if letter {
+            let lower = if c.is_ascii() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_lowercase().next().unwrap_or(c)
+            };
+            word = step(if in_word { word } else { BASIS }, lower);
             in_word = true;
             continue;
         }
@@ -622,20 +644,23 @@ fn word_pairs(text: &str) -> Vec<u64> {
         words.push(word);
     }
     if words.len() == 1 {
-        return words;
+        pairs.push(words[0]);
+        return;
     }
-    words
-        .windows(2)
-        .map(|w| w[0].rotate_left(17) ^ w[1])
-        .collect()
+    pairs.extend(words.windows(2).map(|w| w[0].rotate_left(17) ^ w[1]));
 }
 
 /// The words of elements' class and id names ([`name_words`]), worked out for the elements
 /// above some line only, once each.
 #[cfg(feature = "html")]
 struct NameWords {
-    /// Where each element's words are in `words`; `None` until worked out.
+    /// Where each element's words are in `near` and `far`; `None` until worked out.
     spans: Vec<Option<(u32, u32)>>,
+    /// The words' buckets as words near a line.
+    near: Vec<u32>,
+    /// The same words' buckets as words further up.
+    far: Vec<u32>,
+    /// The words of one element, reused.
     words: Vec<u32>,
 }
 
@@ -644,18 +669,26 @@ impl NameWords {
     fn new(elements: usize) -> NameWords {
         NameWords {
             spans: vec![None; elements],
+            near: Vec::new(),
+            far: Vec::new(),
             words: Vec::new(),
         }
     }
 
-    /// The range of `words` that holds element `e`'s words.
+    /// The range of `near` and `far` that holds element `e`'s words.
     fn of(&mut self, page: &HtmlPage, e: ElementId) -> std::ops::Range<usize> {
         let (start, end) = *self.spans[e as usize].get_or_insert_with(|| {
             let element = &page.elements[e as usize];
-            let start = self.words.len() as u32;
-            self.words
-                .extend(name_words(element.class.as_deref(), element.id.as_deref()));
-            (start, self.words.len() as u32)
+            let start = self.near.len() as u32;
+            name_words(
+                element.class.as_deref(),
+                element.id.as_deref(),
+                &mut self.words,
+            );
+            self.near
+                .extend(self.words.iter().map(|&w| rehash(b'c', w)));
+            self.far.extend(self.words.iter().map(|&w| rehash(b'C', w)));
+            (start, self.near.len() as u32)
         });
         start as usize..end as usize
     }
@@ -704,8 +737,8 @@ fn rehash(namespace: u8, word_hash: u32) -> u32 {
 /// 2 letters, and words mixing letters and digits (generated names such as `1dbjc4n`), are left
 /// out.
 #[cfg(feature = "html")]
-fn name_words(class: Option<&str>, id: Option<&str>) -> Vec<u32> {
-    let mut out = Vec::new();
+fn name_words(class: Option<&str>, id: Option<&str>, out: &mut Vec<u32>) {
+    out.clear();
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Vec<u32>| {
         if word.len() >= 2 && word.len() <= 24 {
@@ -732,22 +765,21 @@ fn name_words(class: Option<&str>, id: Option<&str>) -> Vec<u32> {
             let mut prev_lower = false;
             for c in part.chars() {
                 if !c.is_alphabetic() {
-                    flush(&mut word, &mut out);
+                    flush(&mut word, out);
                     prev_lower = false;
                     continue;
                 }
                 if c.is_uppercase() && prev_lower {
-                    flush(&mut word, &mut out);
+                    flush(&mut word, out);
                 }
                 prev_lower = c.is_lowercase();
                 word.extend(c.to_lowercase());
             }
-            flush(&mut word, &mut out);
+            flush(&mut word, out);
         }
     }
     out.sort_unstable();
     out.dedup();
-    out
 }
 
 #[cfg(all(test, feature = "html"))]
@@ -755,7 +787,9 @@ mod tests {
     use super::*;
 
     fn words(class: &str) -> Vec<u32> {
-        name_words(Some(class), None)
+        let mut out = Vec::new();
+        name_words(Some(class), None, &mut out);
+        out
     }
 
     fn of(list: &[&str]) -> Vec<u32> {
