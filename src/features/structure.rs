@@ -26,6 +26,8 @@ use super::hashed::fnv1a;
 #[cfg(feature = "html")]
 use super::registry::flag;
 use super::registry::{dense_features, Row};
+#[cfg(feature = "html")]
+use super::words::is_alphanumeric;
 
 /// log2 of the number of hashed structure buckets.
 pub const STRUCTURE_HASH_BITS: u32 = 9;
@@ -620,11 +622,14 @@ fn word_pairs(text: &str, words: &mut Vec<u64>, pairs: &mut Vec<u64>) {
             (c.is_ascii_alphanumeric(), false)
         } else {
             let ideographic = matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}');
-            (c.is_alphanumeric() && !ideographic, ideographic)
+            (is_alphanumeric(c) && !ideographic, ideographic)
         };
         if letter {
             let lower = if c.is_ascii() {
                 c.to_ascii_lowercase()
+            } else if matches!(c, '\u{ac00}'..='\u{d7a3}') {
+                // Hangul syllables have no case.
+                c
             } else {
                 c.to_lowercase().next().unwrap_or(c)
             };
