@@ -98,7 +98,7 @@ fn exp_lanes(x: [f32; 8]) -> [f32; 8] {
         p = p * r + 8.333_452e-3;
         p = p * r + 4.166_579_6e-2;
         p = p * r + 1.666_666_5e-1;
-        p = p * r + 5.000_000_1e-1;
+        p = p * r + 0.5;
         let e = p * r * r + r + 1.0;
         *out = e * f32::from_bits(power as u32);
     }
