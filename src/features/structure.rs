@@ -768,6 +768,23 @@ fn name_words(class: Option<&str>, id: Option<&str>, out: &mut Vec<u32>) {
                 continue;
             }
             let mut prev_lower = false;
+            if part.is_ascii() {
+                // Most class names: the same steps on bytes, without Unicode tables.
+                for &b in part.as_bytes() {
+                    if !b.is_ascii_alphabetic() {
+                        flush(&mut word, out);
+                        prev_lower = false;
+                        continue;
+                    }
+                    if b.is_ascii_uppercase() && prev_lower {
+                        flush(&mut word, out);
+                    }
+                    prev_lower = b.is_ascii_lowercase();
+                    word.push(b.to_ascii_lowercase() as char);
+                }
+                flush(&mut word, out);
+                continue;
+            }
             for c in part.chars() {
                 if !c.is_alphabetic() {
                     flush(&mut word, out);
