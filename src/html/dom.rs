@@ -26,8 +26,6 @@ pub(crate) enum Data {
         /// attribute lists, or `NONE` when it has none. Kept out of the node, which every run
         /// of text is too, so that nodes stay small.
         attrs: u32,
-        /// A `<template>`'s contents (a fragment node); `NONE` otherwise.
-        template: NodeId,
     },
     Text(StrTendril),
     /// Comments, processing instructions, doctypes: nothing chaff reads.
@@ -133,6 +131,12 @@ fn kept_attribute(element: &LocalName, attr: Attribute) -> Option<Attribute> {
 /// piece alive as long as the document).
 fn own(text: StrTendril) -> StrTendril {
     StrTendril::from_slice(&text)
+}
+
+/// Whether an element is an HTML `<template>`, whose contents are a fragment node of their own
+/// (created just before the element).
+fn is_template(ns: &Namespace, local: &LocalName) -> bool {
+    *ns == ns!(html) && *local == local_name!("template")
 }
 
 /// How many times `needle` occurs in `bytes`.
@@ -282,11 +286,10 @@ impl TreeSink for Sink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
-        let template = if name.ns == ns!(html) && name.local == local_name!("template") {
-            self.push(Data::Document)
-        } else {
-            NONE
-        };
+        if is_template(&name.ns, &name.local) {
+            // Its contents: the node just before it.
+            self.push(Data::Document);
+        }
         let read: Vec<Attribute> = attrs
             .into_iter()
             .filter_map(|a| kept_attribute(&name.local, a))
@@ -302,7 +305,6 @@ impl TreeSink for Sink {
             ns: name.ns,
             local: name.local,
             attrs,
-            template,
         })
     }
 
@@ -365,7 +367,7 @@ impl TreeSink for Sink {
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
         match &self.nodes.borrow()[*target as usize].data {
-            Data::Element { template, .. } if *template != NONE => *template,
+            Data::Element { ns, local, .. } if is_template(ns, local) => *target - 1,
             // Only asked about templates; their own node serves if it ever is not one.
             _ => *target,
         }
@@ -438,3 +440,6 @@ impl TreeSink for Sink {
         }
     }
 }
+
+// A page has a node for every element and every run of text: they are kept small.
+const _: () = assert!(std::mem::size_of::<Node>() <= 48);
