@@ -180,7 +180,8 @@ pub(crate) fn for_each_record(
                         if is_large(bytes) {
                             return None;
                         }
-                        let mut buf = Vec::new();
+                        let size = bytes.as_ref().map_or(0, Vec::len);
+                        let mut buf = Vec::with_capacity(size + size / 2 + 64);
                         let done =
                             handle(bytes, &mut buf).expect("writing to memory does not fail");
                         Some(done.map(|()| buf))
