@@ -130,7 +130,33 @@ impl Labeler {
         &self,
         lines: &[S],
     ) -> (Vec<LineLabel>, PageLanguage) {
-        self.label_lines(lines, |_, _| None)
+        collect_labels(lines.len(), |emit| self.label_windows(lines, emit))
+    }
+
+    /// Labels a page window by window ([`WINDOW_LINES`] lines at a time), handing each
+    /// window's line range and labels to `emit` in order before the next window is labeled,
+    /// so that a caller can write a huge page's output without holding all its labels. The
+    /// labels are those of [`label_with_language`](Self::label_with_language); the first error
+    /// of `emit` stops labeling and is returned.
+    ///
+    /// ```
+    /// use chaff::Labeler;
+    /// let page = ["Home", "Copyright © The Example Times. All rights reserved."];
+    /// let mut seen = Vec::new();
+    /// Labeler::builtin()
+    ///     .label_windows(&page, |range, labels, _| {
+    ///         seen.extend(range.zip(labels.iter().map(|l| l.class)));
+    ///         Ok::<(), ()>(())
+    ///     })
+    ///     .unwrap();
+    /// assert_eq!(seen.len(), page.len());
+    /// ```
+    pub fn label_windows<S: AsRef<str>, E>(
+        &self,
+        lines: &[S],
+        emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
+    ) -> Result<PageLanguage, E> {
+        self.label_lines(lines, |_, _| None, emit)
     }
 
     /// Labels every line of a page read from HTML ([`HtmlPage::lines`], in order), reading its
@@ -146,59 +172,101 @@ impl Labeler {
     /// ```
     #[cfg(feature = "html")]
     pub fn label_html(&self, html: &HtmlPage) -> (Vec<LineLabel>, PageLanguage) {
+        collect_labels(html.lines.len(), |emit| self.label_html_windows(html, emit))
+    }
+
+    /// [`label_windows`](Self::label_windows) for a page read from HTML: the labels of
+    /// [`label_html`](Self::label_html), window by window.
+    #[cfg(feature = "html")]
+    pub fn label_html_windows<E>(
+        &self,
+        html: &HtmlPage,
+        emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
+    ) -> Result<PageLanguage, E> {
         let lines = html.texts();
         if !self.model.reads_structure() {
-            return self.label_lines(&lines, |_, _| None);
+            return self.label_lines(&lines, |_, _| None, emit);
         }
         // A page of more lines than a window gets its structure from the whole page at once.
         let whole = (lines.len() > WINDOW_LINES).then(|| {
             let prose: Vec<bool> = lines.iter().map(|l| features::is_prose(l)).collect();
             features::structure_rows(html, &prose)
         });
-        self.label_lines(&lines, |window, feats| {
-            Some(match &whole {
-                Some(rows) => rows.window(window),
-                None => features::structure_rows(html, &features::prose_flags(feats)),
-            })
-        })
+        self.label_lines(
+            &lines,
+            |window, feats| {
+                Some(match &whole {
+                    Some(rows) => rows.window(window),
+                    None => features::structure_rows(html, &features::prose_flags(feats)),
+                })
+            },
+            emit,
+        )
     }
 
     /// Labels lines in windows of [`WINDOW_LINES`]; `structure` gives a window's structure
-    /// features (from its range and text features), if the page has any.
-    fn label_lines<S: AsRef<str>>(
+    /// features (from its range and text features), if the page has any; `emit` gets each
+    /// window's labels in turn.
+    fn label_lines<S: AsRef<str>, E>(
         &self,
         lines: &[S],
         structure: impl Fn(Range<usize>, &PageFeatures) -> Option<StructureRows>,
-    ) -> (Vec<LineLabel>, PageLanguage) {
+        mut emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
+    ) -> Result<PageLanguage, E> {
         let (page, counts) = PageLanguage::analyze(lines);
-        let langs = line_languages(&page, lines, &counts);
-        let mut labels = Vec::with_capacity(lines.len());
         // Features take about 1 KB a line: a page of millions of short lines (a log or a table
-        // dump scraped as a page) is scored in windows so memory stays bounded. Real pages have
-        // a few thousand lines at most and are scored whole.
+        // dump scraped as a page) is scored in windows so memory stays bounded; only the
+        // letter counts are kept page-wide. Real pages have a few thousand lines at most and
+        // are scored whole.
+        let mut labels = Vec::with_capacity(lines.len().min(WINDOW_LINES));
         for start in (0..lines.len()).step_by(WINDOW_LINES) {
             let window = start..lines.len().min(start + WINDOW_LINES);
+            let langs = line_languages(&page, &lines[window.clone()], &counts[window.clone()]);
             let mut feats = features::extract_with_counts(
                 &lines[window.clone()],
                 &page,
-                &langs[window.clone()],
+                &langs,
                 &counts[window.clone()],
             );
             feats.structure = structure(window.clone(), &feats);
             let stages = self.model.stages_for(&feats);
             let log_probs = stages.log_probs(&feats);
             let classes = stages.transitions.viterbi(&log_probs);
-            labels.extend(classes.into_iter().zip(&langs[window]).zip(&log_probs).map(
+            drop(feats);
+            labels.clear();
+            labels.extend(classes.into_iter().zip(&langs).zip(&log_probs).map(
                 |((class, &lang), lp)| LineLabel {
                     class,
                     lang: Lang::from_code(lang),
                     probs: lp.map(f32::exp),
                 },
             ));
+            emit(window, &labels, &page)?;
         }
-        (labels, page)
+        Ok(page)
     }
 }
+
+/// All the labels of a page labeled window by window by `label`.
+fn collect_labels(
+    n: usize,
+    label: impl FnOnce(
+        &mut dyn FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), Never>,
+    ) -> Result<PageLanguage, Never>,
+) -> (Vec<LineLabel>, PageLanguage) {
+    let mut all = Vec::with_capacity(n);
+    let page = label(&mut |_, labels, _| {
+        all.extend_from_slice(labels);
+        Ok(())
+    });
+    match page {
+        Ok(page) => (all, page),
+        Err(never) => match never {},
+    }
+}
+
+/// No error: what collecting labels returns.
+enum Never {}
 
 /// The most lines scored together; longer pages are scored in windows of this many lines.
 pub const WINDOW_LINES: usize = 20_000;

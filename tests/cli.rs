@@ -559,3 +559,82 @@ fn few_shot_names_an_unknown_layout() {
         .args(["--few-shot", "1", "--few-shot-layout", "no-such-site"])
         .fails_saying("no-such-site");
 }
+
+#[test]
+fn jsonl_other_fields_come_out_byte_for_byte() {
+    let text = serde_json::to_string(&fs::read_to_string(data("seed.txt")).unwrap()).unwrap();
+    // Numbers as written, escapes left escaped, nested objects, repeated keys, fields after
+    // the text: none of it is parsed into values and written again.
+    let small = format!(
+        r#"{{"b":1e5,"text":{text},"a":"\u00e9","n":{{"x":[1.0,-0,2E+3,{{"y":null}}]}} ,"id":1,"id":2}}"#
+    );
+    // A record of more than 8 MB is labeled alone and written as it is labeled.
+    let pad = "x".repeat(9 << 20);
+    let large = format!(r#"{{"pad":"{pad}","text":{text},"a":"\u00e9"}}"#);
+    let input = format!("{small}\n{large}\n");
+    let plain = stdout_of(chaff().arg("clean").arg(data("seed.txt")));
+    let clean = serde_json::to_string(plain.strip_suffix('\n').unwrap()).unwrap();
+    let out = stdout_of(
+        chaff()
+            .args(["clean", "--jsonl"])
+            .write_stdin(input.clone()),
+    );
+    let rows: Vec<&str> = out.lines().collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0],
+        format!("{},\"clean\":{clean}}}", small.strip_suffix('}').unwrap())
+    );
+    assert_eq!(
+        rows[1],
+        format!("{},\"clean\":{clean}}}", large.strip_suffix('}').unwrap())
+    );
+    let labeled = stdout_of(chaff().args(["label", "--jsonl"]).write_stdin(input));
+    let rows: Vec<&str> = labeled.lines().collect();
+    assert_eq!(rows.len(), 2);
+    let lines = stdout_of(chaff().args(["label", "--json"]).arg(data("seed.txt")));
+    let lines = lines.lines().collect::<Vec<_>>().join(",");
+    for (row, record) in rows.iter().zip([&small, &large]) {
+        assert_eq!(
+            *row,
+            format!(
+                "{},\"clean\":{clean},\"lines\":[{lines}]}}",
+                record.strip_suffix('}').unwrap()
+            )
+        );
+    }
+}
+
+#[test]
+fn a_page_over_a_window_is_labeled_in_order_with_one_label_per_line() {
+    let seed = fs::read_to_string(data("seed.txt")).unwrap();
+    let seed_lines: Vec<&str> = seed.lines().filter(|l| !l.trim().is_empty()).collect();
+    // Over 20,000 lines (the labeler's window), each one numbered so that order shows.
+    let inputs: Vec<String> = (0..20_000 / seed_lines.len() + 2)
+        .flat_map(|copy| seed_lines.iter().map(move |l| format!("{l} #{copy}")))
+        .collect();
+    assert!(inputs.len() > 20_000);
+    let dir = TempDir::new().unwrap();
+    let page = dir.path().join("long.txt");
+    fs::write(&page, inputs.join("\n") + "\n").unwrap();
+    let out = stdout_of(chaff().arg("label").arg(&page));
+    let labeled: Vec<&str> = out.lines().collect();
+    assert_eq!(labeled.len(), inputs.len());
+    let mut kept = Vec::new();
+    for (o, i) in labeled.iter().zip(&inputs) {
+        let fields: Vec<&str> = o.splitn(3, '\t').collect();
+        assert_eq!(fields.len(), 3, "{o}");
+        assert_eq!(fields[2], i);
+        if fields[0] == "body" {
+            kept.push(fields[2]);
+        }
+    }
+    let clean = stdout_of(chaff().arg("clean").arg(&page));
+    assert_eq!(clean.lines().collect::<Vec<_>>(), kept);
+    // The page alone is written window by window; given twice, its copies are labeled side by
+    // side and written whole: the same labels.
+    let twice = stdout_of(chaff().arg("label").arg(&page).arg(&page));
+    assert_eq!(twice, format!("{out}{out}"));
+    let json = stdout_of(chaff().args(["label", "--json"]).arg(&page));
+    assert_eq!(json.lines().count(), inputs.len());
+}

@@ -1,12 +1,12 @@
 //! The commands: `label`, `clean`, `train` and `eval`.
 
 use std::io::{self, Write};
+use std::ops::Range;
 use std::path::Path;
 
 use anyhow::{bail, Result};
 use linfa::ParamGuard;
 
-use chaff::clean::kept_lines;
 use chaff::html::{HtmlLine, HtmlPage};
 use chaff::labeled::{self, read_corpus, LabeledPage};
 use chaff::train::crossval::{
@@ -15,7 +15,7 @@ use chaff::train::crossval::{
 };
 use chaff::train::eval::{evaluate, Evaluation};
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
-use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model};
+use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model, PageLanguage};
 
 use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
 use super::html_eval::eval_html;
@@ -36,25 +36,30 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
         Beside::HtmlPage
     };
     for_each_page(&args.input, Some(extension), beside, |lines, html, out| {
-        let (labels, page) = match html {
-            Some(html) => labeler.label_html(html),
-            None => labeler.label_with_language(lines),
-        };
-        for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
-            if args.json {
-                let report = LineReport::new(line, label, &page);
-                match html {
-                    Some(html) => serde_json::to_writer(
-                        &mut *out,
-                        &HtmlLineReport::new(report, html, &html.lines[i]),
-                    )?,
-                    None => serde_json::to_writer(&mut *out, &report)?,
+        // Each window of lines is written as soon as it is labeled.
+        let mut write = |window: Range<usize>, labels: &[LineLabel], page: &PageLanguage| {
+            for (i, label) in window.zip(labels) {
+                let line = lines[i];
+                if args.json {
+                    let report = LineReport::new(line, label, page);
+                    match html {
+                        Some(html) => serde_json::to_writer(
+                            &mut *out,
+                            &HtmlLineReport::new(report, html, &html.lines[i]),
+                        )?,
+                        None => serde_json::to_writer(&mut *out, &report)?,
+                    }
+                    out.write_all(b"\n")?;
+                } else {
+                    labeled::write_line(&mut *out, label.class, label.lang.as_str(), line)?;
                 }
-                out.write_all(b"\n")?;
-            } else {
-                labeled::write_line(out, label.class, label.lang.as_str(), line)?;
             }
-        }
+            anyhow::Ok(())
+        };
+        match html {
+            Some(html) => labeler.label_html_windows(html, &mut write)?,
+            None => labeler.label_windows(lines, &mut write)?,
+        };
         Ok(())
     })
 }
@@ -87,11 +92,21 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
         return split_languages(&args.input, &labeler);
     }
     for_each_page(&args.input, None, Beside::Nothing, |lines, html, out| {
-        let labels = label_page(&labeler, lines, html);
-        for line in kept_lines(lines, &labels, &opts) {
-            out.write_all(line.as_bytes())?;
-            out.write_all(b"\n")?;
-        }
+        let mut write = |window: Range<usize>, labels: &[LineLabel], _: &PageLanguage| {
+            for (line, _) in lines[window]
+                .iter()
+                .zip(labels)
+                .filter(|(_, l)| opts.keeps(l))
+            {
+                out.write_all(line.as_bytes())?;
+                out.write_all(b"\n")?;
+            }
+            io::Result::Ok(())
+        };
+        match html {
+            Some(html) => labeler.label_html_windows(html, &mut write)?,
+            None => labeler.label_windows(lines, &mut write)?,
+        };
         Ok(())
     })
 }

@@ -51,6 +51,7 @@ fn is_html_name(file: &Path) -> bool {
 /// (so `/dev/zero` ends with a message, not with all memory).
 fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let name = file.display().to_string();
+    let mut size = 0;
     let reader: Box<dyn Read> = if file.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -60,9 +61,12 @@ fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
                 name.trim_end_matches('/')
             );
         }
-        Box::new(fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?)
+        let opened = fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?;
+        size = opened.metadata().map_or(0, |m| m.len());
+        Box::new(opened)
     };
-    let mut buf = Vec::new();
+    // A file is read into a buffer of its size: growing one by doubling would copy it.
+    let mut buf = Vec::with_capacity(size.min(max_bytes) as usize + 1);
     reader
         .take(max_bytes + 1)
         .read_to_end(&mut buf)
@@ -199,7 +203,7 @@ pub(crate) fn for_each_page(
     input: &PageInput,
     out_extension: Option<&str>,
     beside: Beside,
-    render: impl Fn(&[&str], Option<&HtmlPage>, &mut Vec<u8>) -> Result<()> + Sync,
+    render: impl Fn(&[&str], Option<&HtmlPage>, &mut dyn Write) -> Result<()> + Sync,
 ) -> Result<()> {
     let files = input.files();
     let mut targets = Vec::new();
@@ -227,6 +231,36 @@ pub(crate) fn for_each_page(
     let progress = input.progress(None);
     let mut done = 0;
     for batch in batches(&files) {
+        if let [file] = batch {
+            // A page alone in its batch (a large one, or the only one) is written as it is
+            // labeled, window by window: its output is never held whole.
+            let bytes = read_input(file, input.max_page_bytes)?;
+            let name = file.display().to_string();
+            let was_html = match &mut out {
+                Some(out) => with_lines(&bytes, &name, input, |lines, html| {
+                    render(lines, html, out)?;
+                    Ok(html.is_some())
+                })?,
+                None => {
+                    let target = &targets[done];
+                    with_lines(&bytes, &name, input, |lines, html| {
+                        let file = fs::File::create(target)
+                            .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                        let mut writer = io::BufWriter::new(NamedFile { file, path: target });
+                        render(lines, html, &mut writer)?;
+                        writer.flush()?;
+                        Ok(html.is_some())
+                    })?
+                }
+            };
+            progress.inc(bytes.len() as u64);
+            if let (true, Some(Some(copy))) = (was_html, copies.get(done)) {
+                fs::write(copy, &bytes)
+                    .map_err(|e| chaff::Error::io(copy.display().to_string(), e))?;
+            }
+            done += 1;
+            continue;
+        }
         let outputs: Vec<Result<Rendered>> = pool.install(|| {
             batch
                 .par_iter()
@@ -267,6 +301,28 @@ pub(crate) fn for_each_page(
         out.flush()?;
     }
     Ok(())
+}
+
+/// An output file whose write errors name it.
+struct NamedFile<'a> {
+    file: fs::File,
+    path: &'a Path,
+}
+
+impl Write for NamedFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush().map_err(|e| self.named(e))
+    }
+}
+
+impl NamedFile<'_> {
+    fn named(&self, e: io::Error) -> io::Error {
+        io::Error::new(e.kind(), format!("{}: {e}", self.path.display()))
+    }
 }
 
 /// Writes each page's body lines into one file per language under `--out-dir`.

@@ -16,6 +16,9 @@ use super::{note, stdout};
 /// batch whatever the stream's length (a record larger than the byte budget is a batch alone).
 const RECORDS_PER_BATCH: usize = 1024;
 const RECORD_BATCH_BYTES: usize = 64 << 20;
+/// Records of this many bytes or more are labeled one at a time and written as they are
+/// labeled, not held in memory with their batch's outputs.
+const STREAMED_RECORD_BYTES: usize = 8 << 20;
 
 /// One JSONL line as read: its bytes, or how long it was when over the page size cap.
 enum RawRecord {
@@ -141,29 +144,61 @@ pub(crate) fn for_each_record(
             if batch.is_empty() {
                 break;
             }
-            let results: Vec<Result<String, String>> = pool.install(|| {
+            // A record is labeled and written into memory, in parallel with the others of its
+            // batch; a large one is labeled in its turn and written straight out, so that its
+            // output is never held whole.
+            let handle = |bytes: &Result<Vec<u8>, String>,
+                          out: &mut dyn Write|
+             -> io::Result<Result<(), String>> {
+                let record = bytes.as_ref().map_err(Clone::clone).and_then(|bytes| {
+                    let line = std::str::from_utf8(bytes).map_err(|e| {
+                        format!(
+                            "invalid UTF-8 at byte {} of the record{}",
+                            e.valid_up_to(),
+                            input::not_utf8_hint(bytes)
+                        )
+                    })?;
+                    jsonl::parse_record(line, &fields, with_lines)
+                });
+                let record = match record {
+                    Ok(record) => record,
+                    Err(message) => return Ok(Err(message)),
+                };
+                jsonl::process_into(record, labeler, opts, &fields, with_lines, out)?;
+                out.write_all(b"\n")?;
+                Ok(Ok(()))
+            };
+            let is_large = |bytes: &Result<Vec<u8>, String>| {
+                bytes
+                    .as_ref()
+                    .is_ok_and(|b| b.len() >= STREAMED_RECORD_BYTES)
+            };
+            let results: Vec<Option<Result<Vec<u8>, String>>> = pool.install(|| {
                 batch
                     .par_iter()
                     .map(|(_, bytes)| {
-                        let bytes = bytes.as_ref().map_err(Clone::clone)?;
-                        let line = std::str::from_utf8(bytes).map_err(|e| {
-                            format!(
-                                "invalid UTF-8 at byte {} of the record{}",
-                                e.valid_up_to(),
-                                input::not_utf8_hint(bytes)
-                            )
-                        })?;
-                        let record = jsonl::parse_record(line, &fields, with_lines)?;
-                        Ok(jsonl::process(record, labeler, opts, &fields, with_lines))
+                        if is_large(bytes) {
+                            return None;
+                        }
+                        let size = bytes.as_ref().map_or(0, Vec::len);
+                        let mut buf = Vec::with_capacity(size + size / 2 + 64);
+                        let done =
+                            handle(bytes, &mut buf).expect("writing to memory does not fail");
+                        Some(done.map(|()| buf))
                     })
                     .collect()
             });
-            for ((no, _), result) in batch.iter().zip(results) {
-                match result {
-                    Ok(json) => {
-                        out.write_all(json.as_bytes())?;
-                        out.write_all(b"\n")?;
+            for ((no, bytes), result) in batch.iter().zip(results) {
+                let result = match result {
+                    Some(Ok(json)) => {
+                        out.write_all(&json)?;
+                        Ok(())
                     }
+                    Some(Err(message)) => Err(message),
+                    None => handle(bytes, &mut out)?,
+                };
+                match result {
+                    Ok(()) => {}
                     Err(message) if skip => {
                         skipped += 1;
                         progress.suspend(|| {

@@ -228,7 +228,7 @@ fn chars_of(page: &HtmlPage) -> u64 {
 
 /// Whether an inline style hides the element: `display:none` or `visibility:hidden`, in any
 /// case and with any white space.
-fn style_hides(style: &str) -> bool {
+pub(super) fn style_hides(style: &str) -> bool {
     let compact: String = style
         .chars()
         .filter(|c| !c.is_ascii_whitespace())
@@ -317,14 +317,14 @@ impl Extractor {
                 self.text(text);
                 false
             }
-            Data::Element { name, attrs, .. } => {
-                let tag = &name.local;
+            Data::Element { local, attrs, .. } => {
+                let tag = local;
                 if is_dropped(tag) {
                     return false;
                 }
                 let mut id_attr = None;
                 let mut class = None;
-                for attr in attrs {
+                for attr in dom.attrs(*attrs) {
                     match attr.name.local {
                         local_name!("hidden") if self.drop_hidden => return false,
                         local_name!("style") if self.drop_hidden && style_hides(&attr.value) => {
@@ -448,13 +448,15 @@ impl Extractor {
         if self.line.is_empty() {
             return;
         }
-        let text = std::mem::take(&mut self.line);
+        let mut text = std::mem::take(&mut self.line);
         let (chars, link_chars) = (self.chars, self.link_chars);
         self.chars = 0;
         self.link_chars = 0;
         if text.trim().is_empty() {
             return;
         }
+        // The page keeps its lines until it is labeled: without the room left by growing.
+        text.shrink_to_fit();
         let element = self.line_element;
         let mut block = element;
         let mut at = Some(element);

@@ -19,10 +19,13 @@ pub(crate) const DOCUMENT: NodeId = 0;
 pub(crate) enum Data {
     Document,
     Element {
-        name: QualName,
-        attrs: Vec<Attribute>,
-        /// A `<template>`'s contents (a fragment node); `NONE` otherwise.
-        template: NodeId,
+        /// The element's namespace and local name (a prefix is never read).
+        ns: Namespace,
+        local: LocalName,
+        /// Its attributes that chaff reads ([`Dom::attrs`]): an index into the document's
+        /// attribute lists, or `NONE` when it has none. Kept out of the node, which every run
+        /// of text is too, so that nodes stay small.
+        attrs: u32,
     },
     Text(StrTendril),
     /// Comments, processing instructions, doctypes: nothing chaff reads.
@@ -55,6 +58,7 @@ impl Node {
 /// A parsed document.
 pub(crate) struct Dom {
     pub(crate) nodes: Vec<Node>,
+    attrs: Vec<Vec<Attribute>>,
 }
 
 impl Dom {
@@ -66,13 +70,73 @@ impl Dom {
         nodes.push(Node::new(Data::Document));
         let sink = Sink {
             nodes: RefCell::new(nodes),
+            attrs: RefCell::new(Vec::new()),
         };
-        parse_document(sink, Default::default()).one(StrTendril::from_slice(text))
+        // The text is given to the parser in pieces, not copied whole: text nodes share the
+        // piece they came from, and pieces whose text is never read (scripts, styles) are
+        // freed as soon as they are parsed.
+        let mut parser = parse_document(sink, Default::default());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut end = rest.len().min(PARSE_CHUNK_BYTES);
+            while !rest.is_char_boundary(end) {
+                end += 1;
+            }
+            let (piece, tail) = rest.split_at(end);
+            parser.process(StrTendril::from_slice(piece));
+            rest = tail;
+        }
+        parser.finish()
+    }
+
+    /// The attributes of an element whose `attrs` is `index`: those chaff reads
+    /// ([`kept_attribute`]), in document order.
+    pub(crate) fn attrs(&self, index: u32) -> &[Attribute] {
+        match index {
+            NONE => &[],
+            i => &self.attrs[i as usize],
+        }
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
+}
+
+/// How much of the document the parser is given at a time.
+const PARSE_CHUNK_BYTES: usize = 64 << 10;
+
+/// The attribute as chaff keeps it, if chaff reads it: on any element `hidden` and a `style`
+/// that hides it (to drop hidden elements), `id` and `class` (for the structure); `type` of a
+/// `<script>` and `property`, `name` and `content` of a `<meta>` (for the metadata). Other
+/// attributes are not kept, and a kept value is copied to a buffer of its size.
+fn kept_attribute(element: &LocalName, attr: Attribute) -> Option<Attribute> {
+    let kept = match attr.name.local {
+        local_name!("hidden") | local_name!("id") | local_name!("class") => true,
+        local_name!("style") => super::blocks::style_hides(&attr.value),
+        local_name!("type") => *element == local_name!("script"),
+        local_name!("property") | local_name!("name") | local_name!("content") => {
+            *element == local_name!("meta")
+        }
+        _ => false,
+    };
+    kept.then(|| Attribute {
+        value: StrTendril::from_slice(&attr.value),
+        name: attr.name,
+    })
+}
+
+/// A run of text as a node keeps it: in a buffer of its own (a run the parser hands over
+/// shares the buffer of the piece of the document it came from, which would keep the whole
+/// piece alive as long as the document).
+fn own(text: StrTendril) -> StrTendril {
+    StrTendril::from_slice(&text)
+}
+
+/// Whether an element is an HTML `<template>`, whose contents are a fragment node of their own
+/// (created just before the element).
+fn is_template(ns: &Namespace, local: &LocalName) -> bool {
+    *ns == ns!(html) && *local == local_name!("template")
 }
 
 /// How many times `needle` occurs in `bytes`.
@@ -95,8 +159,8 @@ pub(crate) struct Name(QualName);
 /// Whether the text inside such an element is never read: neither lines (the element is
 /// dropped) nor metadata (JSON-LD scripts are read, other scripts not). Scripts and styles are
 /// a good part of a page's bytes, so their text is not kept.
-fn text_is_never_read(name: &QualName, attrs: &[Attribute]) -> bool {
-    match name.local {
+fn text_is_never_read(local: &LocalName, attrs: &[Attribute]) -> bool {
+    match *local {
         local_name!("style")
         | local_name!("noscript")
         | local_name!("textarea")
@@ -121,6 +185,7 @@ impl ElemName for Name {
 
 struct Sink {
     nodes: RefCell<Vec<Node>>,
+    attrs: RefCell<Vec<Vec<Attribute>>>,
 }
 
 impl Sink {
@@ -202,6 +267,7 @@ impl TreeSink for Sink {
     fn finish(self) -> Dom {
         Dom {
             nodes: self.nodes.into_inner(),
+            attrs: self.attrs.into_inner(),
         }
     }
 
@@ -213,22 +279,32 @@ impl TreeSink for Sink {
 
     fn elem_name<'a>(&'a self, target: &'a NodeId) -> Name {
         match &self.nodes.borrow()[*target as usize].data {
-            Data::Element { name, .. } => Name(name.clone()),
+            Data::Element { ns, local, .. } => Name(QualName::new(None, ns.clone(), local.clone())),
             // The tree builder only asks about elements; a placeholder keeps it from panicking.
             _ => Name(QualName::new(None, ns!(html), local_name!(""))),
         }
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> NodeId {
-        let template = if name.ns == ns!(html) && name.local == local_name!("template") {
-            self.push(Data::Document)
-        } else {
+        if is_template(&name.ns, &name.local) {
+            // Its contents: the node just before it.
+            self.push(Data::Document);
+        }
+        let read: Vec<Attribute> = attrs
+            .into_iter()
+            .filter_map(|a| kept_attribute(&name.local, a))
+            .collect();
+        let attrs = if read.is_empty() {
             NONE
+        } else {
+            let mut lists = self.attrs.borrow_mut();
+            lists.push(read);
+            (lists.len() - 1) as u32
         };
         self.push(Data::Element {
-            name,
+            ns: name.ns,
+            local: name.local,
             attrs,
-            template,
         })
     }
 
@@ -248,10 +324,15 @@ impl TreeSink for Sink {
                 Self::link_last(nodes, *parent, id);
             }
             NodeOrText::AppendText(text) => {
-                if let Data::Element { name, attrs, .. } =
+                if let Data::Element { local, attrs, .. } =
                     &self.nodes.borrow()[*parent as usize].data
                 {
-                    if text_is_never_read(name, attrs) {
+                    let lists = self.attrs.borrow();
+                    let attrs = match *attrs {
+                        NONE => &[][..],
+                        i => &lists[i as usize],
+                    };
+                    if text_is_never_read(local, attrs) {
                         return;
                     }
                 }
@@ -262,7 +343,7 @@ impl TreeSink for Sink {
                         return;
                     }
                 }
-                let id = self.push(Data::Text(text));
+                let id = self.push(Data::Text(own(text)));
                 Self::link_last(&mut self.nodes.borrow_mut(), *parent, id);
             }
         }
@@ -286,7 +367,7 @@ impl TreeSink for Sink {
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
         match &self.nodes.borrow()[*target as usize].data {
-            Data::Element { template, .. } if *template != NONE => *template,
+            Data::Element { ns, local, .. } if is_template(ns, local) => *target - 1,
             // Only asked about templates; their own node serves if it ever is not one.
             _ => *target,
         }
@@ -313,17 +394,32 @@ impl TreeSink for Sink {
                         return;
                     }
                 }
-                let id = self.push(Data::Text(text));
+                let id = self.push(Data::Text(own(text)));
                 Self::link_before(&mut self.nodes.borrow_mut(), *sibling, id);
             }
         }
     }
 
     fn add_attrs_if_missing(&self, target: &NodeId, new: Vec<Attribute>) {
-        if let Data::Element { attrs, .. } = &mut self.nodes.borrow_mut()[*target as usize].data {
+        if let Data::Element { local, attrs, .. } =
+            &mut self.nodes.borrow_mut()[*target as usize].data
+        {
+            let new: Vec<Attribute> = new
+                .into_iter()
+                .filter_map(|a| kept_attribute(local, a))
+                .collect();
+            if new.is_empty() {
+                return;
+            }
+            let mut lists = self.attrs.borrow_mut();
+            if *attrs == NONE {
+                lists.push(Vec::new());
+                *attrs = (lists.len() - 1) as u32;
+            }
+            let list = &mut lists[*attrs as usize];
             for attr in new {
-                if !attrs.iter().any(|a| a.name == attr.name) {
-                    attrs.push(attr);
+                if !list.iter().any(|a| a.name == attr.name) {
+                    list.push(attr);
                 }
             }
         }
@@ -344,3 +440,6 @@ impl TreeSink for Sink {
         }
     }
 }
+
+// A page has a node for every element and every run of text: they are kept small.
+const _: () = assert!(std::mem::size_of::<Node>() <= 48);

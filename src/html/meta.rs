@@ -32,16 +32,17 @@ impl PageMeta {
     pub(crate) fn of(dom: &Dom) -> PageMeta {
         let mut meta = PageMeta::default();
         for (id, node) in dom.nodes.iter().enumerate() {
-            let Data::Element { name, attrs, .. } = &node.data else {
+            let Data::Element { local, attrs, .. } = &node.data else {
                 continue;
             };
+            let attrs = dom.attrs(*attrs);
             let attr = |key: &str| {
                 attrs
                     .iter()
                     .find(|a| &*a.name.local == key)
                     .map(|a| a.value.trim())
             };
-            match name.local {
+            match *local {
                 local_name!("title") => push(&mut meta.titles, &text_of(dom, id as NodeId)),
                 local_name!("meta") => {
                     let key = attr("property").or_else(|| attr("name")).unwrap_or("");

@@ -7,13 +7,16 @@
 //! error naming it, since the output would hold that key twice.
 
 use std::fmt;
+use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::clean::{kept_lines, CleanOptions};
+use crate::clean::CleanOptions;
 use crate::input;
-use crate::labeler::{Labeler, LineReport};
+use crate::labeler::{Labeler, LineLabel, LineReport};
+use crate::language::PageLanguage;
 
 /// A checked record: the object's own text and the page it holds.
 #[derive(Debug)]
@@ -173,6 +176,23 @@ pub fn process(
     fields: &Fields,
     with_lines: bool,
 ) -> String {
+    let mut out = Vec::with_capacity(record.object.len() + record.text.len() / 2 + 64);
+    process_into(record, labeler, opts, fields, with_lines, &mut out)
+        .expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON output is UTF-8")
+}
+
+/// [`process`], writing the output object (without a line ending) to `out` as it is made:
+/// the record's own bytes first, then its cleaned text and labels window by window, so a huge
+/// record's output is never held whole. Fails only when `out` does.
+pub fn process_into(
+    record: Record,
+    labeler: &Labeler,
+    opts: &CleanOptions,
+    fields: &Fields,
+    with_lines: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let text = record.text.strip_prefix('\u{feff}').unwrap_or(&record.text);
     #[cfg(feature = "html")]
     let html = fields.html.then(|| crate::html::HtmlPage::parse(text));
@@ -183,6 +203,51 @@ pub fn process(
     };
     #[cfg(not(feature = "html"))]
     let lines = input::page_lines(text);
+    let body = record
+        .object
+        .strip_suffix('}')
+        .expect("a checked record is an object");
+    out.write_all(body.as_bytes())?;
+    let mut first_field = record.is_empty;
+    let mut field_name = |out: &mut dyn Write, name: &str| -> io::Result<()> {
+        if !first_field {
+            out.write_all(b",")?;
+        }
+        first_field = false;
+        serde_json::to_writer(&mut *out, name)?;
+        out.write_all(b":")
+    };
+    field_name(out, &fields.clean)?;
+    out.write_all(b"\"")?;
+    let mut scratch = Vec::new();
+    let mut any_kept = false;
+    // The cleaned text: the kept lines joined by `\n`, as one JSON string.
+    let mut write_kept =
+        |out: &mut dyn Write, lines: &[&str], labels: &[LineLabel]| -> io::Result<()> {
+            for (line, _) in lines.iter().zip(labels).filter(|(_, l)| opts.keeps(l)) {
+                if any_kept {
+                    out.write_all(b"\\n")?;
+                }
+                any_kept = true;
+                write_string_contents(out, line, &mut scratch)?;
+            }
+            Ok(())
+        };
+    if !with_lines {
+        // Only the cleaned text: it is written window by window as the page is labeled.
+        let mut emit = |window: Range<usize>, labels: &[LineLabel], _: &PageLanguage| {
+            write_kept(out, &lines[window], labels)
+        };
+        #[cfg(feature = "html")]
+        match &html {
+            Some(page) => labeler.label_html_windows(page, &mut emit)?,
+            None => labeler.label_windows(&lines, &mut emit)?,
+        };
+        #[cfg(not(feature = "html"))]
+        labeler.label_windows(&lines, &mut emit)?;
+        return out.write_all(b"\"}");
+    }
+    // The labels come after the cleaned text: they are kept until it is written.
     #[cfg(feature = "html")]
     let (labels, language) = match &html {
         Some(page) => labeler.label_html(page),
@@ -190,38 +255,24 @@ pub fn process(
     };
     #[cfg(not(feature = "html"))]
     let (labels, language) = labeler.label_with_language(&lines);
-    let clean = kept_lines(&lines, &labels, opts).join("\n");
-    let body = record
-        .object
-        .strip_suffix('}')
-        .expect("a checked record is an object");
-    let mut out = String::with_capacity(record.object.len() + clean.len() + 64);
-    out.push_str(body);
-    let mut add_field = |name: &str, value: &str| {
-        if !(record.is_empty && out.len() == body.len()) {
-            out.push(',');
+    write_kept(out, &lines, &labels)?;
+    out.write_all(b"\"")?;
+    field_name(out, &fields.lines)?;
+    out.write_all(b"[")?;
+    for (i, (line, label)) in lines.iter().zip(&labels).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
         }
-        out.push_str(&serde_json::to_string(name).expect("strings serialize"));
-        out.push(':');
-        out.push_str(value);
-    };
-    add_field(
-        &fields.clean,
-        &serde_json::to_string(&clean).expect("strings serialize"),
-    );
-    if with_lines {
-        let labeled: Vec<LineReport> = lines
-            .iter()
-            .zip(&labels)
-            .map(|(line, label)| LineReport::new(line, label, &language))
-            .collect();
-        add_field(
-            &fields.lines,
-            &serde_json::to_string(&labeled).expect("labels serialize"),
-        );
+        serde_json::to_writer(&mut *out, &LineReport::new(line, label, &language))?;
     }
-    out.push('}');
-    out
+    out.write_all(b"]}")
+}
+
+/// Writes `text` as the inside of a JSON string, escaped exactly as `serde_json` escapes it.
+fn write_string_contents(out: &mut dyn Write, text: &str, scratch: &mut Vec<u8>) -> io::Result<()> {
+    scratch.clear();
+    serde_json::to_writer(&mut *scratch, text)?;
+    out.write_all(&scratch[1..scratch.len() - 1])
 }
 
 #[cfg(test)]
