@@ -5,7 +5,7 @@ use crate::language::is_hangul_syllable;
 
 use super::words::{
     ascii_core, for_each_folded, hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word,
-    words, Scratch,
+    Scratch,
 };
 use super::{HASH_BITS, HASH_DIM};
 
@@ -85,26 +85,38 @@ fn shape_into(line: &str, s: &mut String) {
     }
 }
 
-/// Appends the hashed features of a line to `out`, scaled to unit length.
-pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
+/// From the words of a line (`trimmed`, split as [`str::split_whitespace`] splits it), in one
+/// pass over them: appends the line's hashed features to `out`, scaled to unit length, and its
+/// content tokens (see [`content_tokens`](super::page)) to `tokens`, sorted and deduplicated
+/// (the tokens already in `tokens`, other lines', are left as they are).
+pub(crate) fn line_words(
+    trimmed: &str,
+    words: &[&str],
+    out: &mut Vec<(u32, f32)>,
+    tokens: &mut Vec<u32>,
+    scratch: &mut Scratch,
+) {
     let start = out.len();
-    let trimmed = line.trim();
+    let tokens_start = tokens.len();
     let Scratch { word, shape, .. } = scratch;
-    let mut n_words = 0;
-    let mut it = words(trimmed).peekable();
-    while let Some(w) = it.next() {
-        let first = n_words == 0;
-        n_words += 1;
-        let last = it.peek().is_none();
+    let n_words = words.len();
+    for (k, w) in words.iter().enumerate() {
+        let first = k == 0;
+        let last = k + 1 == n_words;
         let raw = w.as_bytes();
         if w.is_ascii() {
-            // The normalized word is hashed as it is made, never stored.
+            // The normalized word is hashed as it is made, never stored; its light stem (the
+            // content token: the normalized bytes before any apostrophe, at most five, kept when
+            // there are at least three and all are letters or digits) is taken on the way.
             let core = ascii_core(raw);
             if core.is_empty() {
                 continue;
             }
             let (mut hw, mut hf, mut hl) =
                 (fnv1a_start(b'w'), fnv1a_start(b'f'), fnv1a_start(b'l'));
+            let mut stem = [0u8; 5];
+            let mut stem_len = 0;
+            let mut stem_open = true;
             for_each_folded(core, |c| {
                 hw = fnv1a_step(hw, c);
                 if first {
@@ -113,6 +125,15 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
                 if last {
                     hl = fnv1a_step(hl, c);
                 }
+                if stem_open {
+                    if c == b'\'' {
+                        stem_open = false;
+                    } else {
+                        stem[stem_len] = c;
+                        stem_len += 1;
+                        stem_open = stem_len < 5;
+                    }
+                }
             });
             out.push((fold(hw), 1.0));
             if first {
@@ -120,6 +141,10 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
             }
             if last {
                 out.push((fold(hl), 1.0));
+            }
+            let stem = &stem[..stem_len];
+            if stem_len >= 3 && stem.iter().all(u8::is_ascii_alphanumeric) {
+                tokens.push(fnv1a(b't', stem));
             }
             continue;
         }
@@ -132,10 +157,13 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
             if last {
                 out.push((bucket(b'l', raw), 1.0));
             }
-            if raw.len() >= 9 {
-                for pair in hangul_word_pairs(raw) {
+            // Syllable pairs: hashed from three syllables on, content tokens from two.
+            let hashed_pairs = raw.len() >= 9;
+            for pair in hangul_word_pairs(raw) {
+                if hashed_pairs {
                     out.push((bucket(b'b', &pair), 0.5));
                 }
+                tokens.push(fnv1a(b't', &pair));
             }
             continue;
         }
@@ -151,9 +179,20 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
         if last {
             out.push((bucket(b'l', bytes), 1.0));
         }
-        if syllables >= 3 {
+        if syllables >= 2 {
+            let hashed_pairs = syllables >= 3;
             for pair in hangul_pairs(word) {
-                out.push((bucket(b'b', &pair), 0.5));
+                if hashed_pairs {
+                    out.push((bucket(b'b', &pair), 0.5));
+                }
+                tokens.push(fnv1a(b't', &pair));
+            }
+        } else {
+            // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
+            let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
+            let stem = &stem[..stem.len().min(5)];
+            if stem.len() >= 3 && stem.iter().all(|b| b.is_ascii_alphanumeric()) {
+                tokens.push(fnv1a(b't', stem));
             }
         }
     }
@@ -168,6 +207,21 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
             *v /= norm;
         }
     }
+    sort_dedup_tail(tokens, tokens_start);
+}
+
+/// Sorts and deduplicates `v[start..]`, leaving `v[..start]` as it is.
+fn sort_dedup_tail(v: &mut Vec<u32>, start: usize) {
+    let tail = &mut v[start..];
+    tail.sort_unstable();
+    let mut kept = 0;
+    for j in 0..tail.len() {
+        if kept == 0 || tail[j] != tail[kept - 1] {
+            tail[kept] = tail[j];
+            kept += 1;
+        }
+    }
+    v.truncate(start + kept);
 }
 
 #[cfg(test)]

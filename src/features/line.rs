@@ -1,6 +1,8 @@
 //! Line features: what a line says on its own — its length, character classes, how it ends and
 //! starts, and the copyright, byline, date, list and notice marks it holds.
 
+use std::cell::Cell;
+
 use crate::language::{is_hangul_syllable, script_of, LetterCounts, Script};
 
 use super::lexicon::{
@@ -8,7 +10,7 @@ use super::lexicon::{
     CREDIT_DASHES, KOREAN_BIO_ENDINGS, KOREAN_SENTENCE_ENDINGS, KOREAN_SURNAMES, MONTHS,
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
-use super::registry::flag;
+use super::registry::{flag, ln_1_plus_f32};
 use super::words::{is_alphanumeric, is_hangul_syllable_bytes};
 use super::{LineFeature, LineRow};
 
@@ -20,11 +22,42 @@ pub fn line_features(line: &str) -> LineRow {
 
 /// [`line_features`] with the line's letter counts already known.
 pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
+    thread_local! {
+        /// The word list, reused from call to call.
+        static WORDS: Cell<Vec<&'static str>> = const { Cell::new(Vec::new()) };
+    }
+    let mut words = recycle(WORDS.take());
+    let (row, _) = line_pass(line, counts, &mut words);
+    WORDS.set(recycle(words));
+    row
+}
+
+/// An emptied word list, its allocation kept, for words of another lifetime (the collect
+/// reuses the allocation, since the element type's layout is the same).
+pub(crate) fn recycle<'b>(mut words: Vec<&str>) -> Vec<&'b str> {
+    words.clear();
+    words.into_iter().map(|_| "").collect()
+}
+
+/// What the line pass learns of a line besides its features.
+pub(crate) struct LinePass {
+    /// Number of chars of the trimmed line (white space between words included).
+    pub(crate) chars: u32,
+}
+
+/// The line features of one line, in one pass over its bytes that also leaves the line's
+/// words (as [`str::split_whitespace`] gives them, from the trimmed line) in `words`.
+pub(crate) fn line_pass<'a>(
+    line: &'a str,
+    counts: &LetterCounts,
+    words: &mut Vec<&'a str>,
+) -> (LineRow, LinePass) {
     use LineFeature::*;
 
     let mut f = LineRow::default();
     let trimmed = line.trim();
     let mut chars = 0u32;
+    let mut all_chars = 0u32;
     let mut digits = 0u32;
     let mut punct = 0u32;
     let mut upper = 0u32;
@@ -34,10 +67,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut sentences = 0u32;
     // Whether the previous char is a sentence-final mark.
     let mut prev_ends = false;
-    // The words, as `split_whitespace` gives them: on the stack unless there are many.
-    let mut word_buf = [""; WORD_BUF];
-    let mut word_spill: Vec<&str> = Vec::new();
-    let mut n_words = 0usize;
+    words.clear();
     let mut word_start = usize::MAX;
     let bytes = trimmed.as_bytes();
     let mut i = 0;
@@ -58,6 +88,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
                 (non_ascii_class(c), c.len_utf8())
             }
         };
+        all_chars += 1;
         if class & SPACE == 0 {
             // A char of a word: letters (class 0) are the common case.
             if word_start == usize::MAX {
@@ -79,30 +110,17 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
             }
             prev_ends = false;
             if word_start != usize::MAX {
-                push_word(
-                    &trimmed[word_start..i],
-                    &mut word_buf,
-                    &mut word_spill,
-                    &mut n_words,
-                );
+                words.push(&trimmed[word_start..i]);
                 word_start = usize::MAX;
             }
         }
         i += len;
     }
     if word_start != usize::MAX {
-        push_word(
-            &trimmed[word_start..],
-            &mut word_buf,
-            &mut word_spill,
-            &mut n_words,
-        );
+        words.push(&trimmed[word_start..]);
     }
-    let words: &[&str] = if n_words <= WORD_BUF {
-        &word_buf[..n_words]
-    } else {
-        &word_spill
-    };
+    let words: &[&str] = words;
+    let n_words = words.len();
     let n_words = n_words as u32;
     let latin_words = words
         .iter()
@@ -122,8 +140,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
         .unwrap_or(' ');
     let first = trimmed.chars().next().unwrap_or(' ');
 
-    f[Chars] = (1.0 + chars as f32).ln() / 6.0;
-    f[Words] = (1.0 + n_words as f32).ln() / 4.0;
+    f[Chars] = ln_1_plus_f32(chars) / 6.0;
+    f[Words] = ln_1_plus_f32(n_words) / 4.0;
     f[HangulRatio] = counts.hangul as f32 / total;
     f[LatinRatio] = counts.latin as f32 / total;
     f[DigitRatio] = digits as f32 / total;
@@ -170,8 +188,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[Time] = flag(digits >= 3 && has_time(trimmed));
     f[TimestampWords] = flag(found.has(Group::Timestamp));
 
-    f[Separators] = (1.0 + separators as f32).ln() / 2.0;
-    f[Sentences] = (1.0 + sentences as f32).ln() / 2.0;
+    f[Separators] = ln_1_plus_f32(separators) / 2.0;
+    f[Sentences] = ln_1_plus_f32(sentences) / 2.0;
     f[SingleWord] = flag(n_words == 1);
     f[Short] = flag(chars <= 20);
     f[Quotes] = quotes.min(4) as f32 / 4.0;
@@ -225,11 +243,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[SummaryHeading] = flag(found.has(Group::Summary) && n_words <= 8);
     f[ViewerWords] = flag(found.has(Group::Viewer));
     f[PromoWords] = flag(found.has(Group::Promo));
-    f
+    (f, LinePass { chars: all_chars })
 }
-
-/// Words kept on the stack; a line of more spills into a vector.
-const WORD_BUF: usize = 64;
 
 /// Which of `년`, `월` and `일` (bits 0, 1, 2) a Hangul syllable's three UTF-8 bytes are.
 #[inline]
@@ -240,24 +255,6 @@ fn date_syllable(b: &[u8]) -> u8 {
         [0xEC, 0x9D, 0xBC] => 0b100, // 일
         _ => 0,
     }
-}
-
-/// Adds a word to the words kept on the stack, or once there are too many, to the vector.
-fn push_word<'a>(
-    word: &'a str,
-    buf: &mut [&'a str; WORD_BUF],
-    spill: &mut Vec<&'a str>,
-    n: &mut usize,
-) {
-    if *n < WORD_BUF {
-        buf[*n] = word;
-    } else {
-        if *n == WORD_BUF {
-            spill.extend_from_slice(buf);
-        }
-        spill.push(word);
-    }
-    *n += 1;
 }
 
 // What a char is to the line features' counts, as bits.
@@ -567,6 +564,27 @@ mod tests {
         assert_eq!(feature("구독하고 알림 받기", CopyrightMark), 0.0);
         assert_eq!(feature("AI 요약", SummaryHeading), 1.0);
         assert_eq!(feature("사진 크게보기", ViewerWords), 1.0);
+    }
+
+    #[test]
+    fn words_split_as_split_whitespace() {
+        let lines = [
+            "",
+            "  ",
+            "one",
+            " two  words\t",
+            "가나다\u{3000}라마\u{a0}바 \u{2003}x\u{1680}y\u{85}z\u{0b}w",
+            "é ü \u{2028}ß\u{202f}end\u{205f}",
+            "emoji 🙂🙂 \u{200b}zero-width \u{1c}\u{1f}",
+            "  한국어 문장입니다.\u{3000}",
+        ];
+        let mut words = Vec::new();
+        for line in lines {
+            let (_, pass) = line_pass(line, &LetterCounts::of(line), &mut words);
+            let std: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words, std, "{line:?}");
+            assert_eq!(pass.chars as usize, line.trim().chars().count(), "{line:?}");
+        }
     }
 
     #[test]

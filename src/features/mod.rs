@@ -395,14 +395,44 @@ pub fn extract_with_counts<S: AsRef<str>>(
     if n == 0 {
         return out;
     }
-    let line_rows: Vec<LineRow> = lines
-        .iter()
-        .zip(counts)
-        .map(|(l, c)| line_features_with_counts(l.as_ref(), c))
-        .collect();
-    let context = page::PageContext::new(lines, &line_rows, langs, page);
-
+    // One pass per line: its line features and words, then from the words, its hashed
+    // features and the content tokens the lead overlap compares.
+    let mut line_rows: Vec<LineRow> = Vec::with_capacity(n);
+    let mut lens: Vec<f32> = Vec::with_capacity(n);
+    let mut tokens = page::LineTokens {
+        tokens: Vec::with_capacity(n * 8),
+        ranges: Vec::with_capacity(n),
+    };
     let mut scratch = Scratch::default();
+    let mut words: Vec<&str> = Vec::with_capacity(64);
+    for (line, c) in lines.iter().zip(counts) {
+        let line = line.as_ref();
+        let (row, pass) = line::line_pass(line, c, &mut words);
+        line_rows.push(row);
+        let trimmed = line.trim();
+        let mut chars = pass.chars as usize;
+        if trimmed.len() < line.len() {
+            // White space trimmed off: it counts in the line's length.
+            let lead = trimmed.as_ptr() as usize - line.as_ptr() as usize;
+            chars += line[..lead].chars().count() + line[lead + trimmed.len()..].chars().count();
+        }
+        lens.push(chars as f32);
+        let start = out.hashed.len() as u32;
+        let tokens_start = tokens.tokens.len() as u32;
+        hashed::line_words(
+            trimmed,
+            &words,
+            &mut out.hashed,
+            &mut tokens.tokens,
+            &mut scratch,
+        );
+        out.hashed_ranges.push((start, out.hashed.len() as u32));
+        tokens
+            .ranges
+            .push((tokens_start, tokens.tokens.len() as u32));
+    }
+    let context = page::PageContext::new(lines, &line_rows, langs, page, lens, &tokens);
+
     for i in 0..n {
         let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
         let (line_block, rest) = row.split_at_mut(N_LINE);
@@ -427,9 +457,6 @@ pub fn extract_with_counts<S: AsRef<str>>(
                 None => off_page[0] = 1.0,
             }
         }
-        let start = out.hashed.len() as u32;
-        hashed::hashed_features(lines[i].as_ref(), &mut out.hashed, &mut scratch);
-        out.hashed_ranges.push((start, out.hashed.len() as u32));
     }
     out
 }
