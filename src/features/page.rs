@@ -301,6 +301,9 @@ fn lead_overlap(tokens: &LineTokens, prose_lines: &[usize]) -> Vec<f32> {
         // Nothing to share with.
         return vec![0.0; n];
     }
+    // Which of the lead's lines hold each of the lead's tokens, one bit per lead line: a line
+    // shares a token when a lead line other than itself holds it.
+    let lead_set = LeadSet::new(lead.iter().map(|&j| tokens.line(j)));
     (0..n)
         .map(|i| {
             // The lead's only line has nothing else to share with: it is the lead.
@@ -311,14 +314,64 @@ fn lead_overlap(tokens: &LineTokens, prose_lines: &[usize]) -> Vec<f32> {
             if line.is_empty() {
                 return 0.0;
             }
+            let others = !lead.iter().position(|&j| j == i).map_or(0, |k| 1u8 << k);
             let shared = line
                 .iter()
-                .filter(|t| {
-                    lead.iter()
-                        .any(|&j| j != i && tokens.line(j).binary_search(t).is_ok())
-                })
+                .filter(|&&t| lead_set.lines_holding(t) & others != 0)
                 .count();
             shared as f32 / line.len() as f32
         })
         .collect()
+}
+
+/// The tokens of the lead's lines (at most 8), each with the lines that hold it, in an
+/// open-addressing table.
+struct LeadSet {
+    /// (token, lines holding it as bits); no bit set: an empty slot.
+    slots: Vec<(u32, u8)>,
+    /// `slots.len() - 1` (a power of two less one).
+    mask: usize,
+}
+
+impl LeadSet {
+    fn new<'a>(lines: impl Iterator<Item = &'a [u32]> + Clone) -> LeadSet {
+        let count: usize = lines.clone().map(<[u32]>::len).sum();
+        let len = (2 * count).next_power_of_two().max(16);
+        let mut set = LeadSet {
+            slots: vec![(0, 0); len],
+            mask: len - 1,
+        };
+        for (k, line) in lines.enumerate() {
+            for &t in line {
+                let mut at = Self::slot_of(t) & set.mask;
+                loop {
+                    let slot = &mut set.slots[at];
+                    if slot.1 == 0 || slot.0 == t {
+                        *slot = (t, slot.1 | 1 << k);
+                        break;
+                    }
+                    at = (at + 1) & set.mask;
+                }
+            }
+        }
+        set
+    }
+
+    #[inline]
+    fn slot_of(t: u32) -> usize {
+        (t.wrapping_mul(0x9e37_79b1) >> 7) as usize
+    }
+
+    /// The lead lines holding token `t`, as bits (0 when none does).
+    #[inline]
+    fn lines_holding(&self, t: u32) -> u8 {
+        let mut at = Self::slot_of(t) & self.mask;
+        loop {
+            let (token, lines) = self.slots[at];
+            if lines == 0 || token == t {
+                return lines;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
 }
