@@ -11,7 +11,7 @@ use super::lexicon::{
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
 use super::registry::{flag, ln_1_plus_f32};
-use super::words::{is_alphanumeric, is_hangul_syllable_bytes};
+use super::words::{is_alphanumeric, is_hangul_syllable_bytes, trim_to};
 use super::{LineFeature, LineRow};
 
 /// Computes the line features of one line.
@@ -356,7 +356,7 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
     let mut n_core = 0;
     for w in words
         .iter()
-        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
+        .map(|w| trim_to(w, is_alphanumeric))
         .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
         .take(4)
     {

@@ -82,6 +82,18 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
     }
 }
 
+/// `word.trim_matches(|c| !keep(c))`, for a `keep` that is [`u8::is_ascii_alphanumeric`] on
+/// ASCII chars: a word that starts and ends with an ASCII letter or digit (the common case) is
+/// returned as it is, without decoding a char.
+#[inline]
+pub(crate) fn trim_to(word: &str, keep: impl Fn(char) -> bool) -> &str {
+    match word.as_bytes() {
+        [first, .., last] if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() => word,
+        [only] if only.is_ascii_alphanumeric() => word,
+        _ => word.trim_matches(|c: char| !keep(c)),
+    }
+}
+
 /// A letter or digit, decided by script ranges first (cheaper than Unicode tables).
 #[inline]
 fn is_word_char(c: char) -> bool {
@@ -166,7 +178,7 @@ pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
         out.push_str(word);
         return b.len() / 3;
     }
-    let w = word.trim_matches(|c: char| !is_word_char(c));
+    let w = trim_to(word, is_word_char);
     let mut syllables = 0;
     let mut last_zero = false;
     for c in w.chars() {
@@ -204,6 +216,35 @@ mod tests {
     fn alphanumeric_as_the_unicode_tables_say() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn trimmed_as_trim_matches() {
+        for word in [
+            "",
+            "a",
+            "-",
+            "ab",
+            "(ab)",
+            "a-",
+            "-a",
+            "“서울”",
+            "서울",
+            "a서",
+            "서a",
+            "é",
+            "1",
+            "x.",
+        ] {
+            let std = word.trim_matches(|c: char| !is_alphanumeric(c));
+            assert_eq!(trim_to(word, is_alphanumeric), std, "{word:?}");
+            let std = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            assert_eq!(
+                trim_to(word, |c| c.is_ascii_alphanumeric()),
+                std,
+                "{word:?}"
+            );
         }
     }
 
