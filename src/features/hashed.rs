@@ -105,46 +105,21 @@ pub(crate) fn line_words(
         let last = k + 1 == n_words;
         let raw = w.as_bytes();
         if w.is_ascii() {
-            // The normalized word is hashed as it is made, never stored; its light stem (the
-            // content token: the normalized bytes before any apostrophe, at most five, kept when
-            // there are at least three and all are letters or digits) is taken on the way.
+            // The normalized word is hashed as it is made, never stored (again for the first
+            // and last word's own features).
             let core = ascii_core(raw);
             if core.is_empty() {
                 continue;
             }
-            let (mut hw, mut hf, mut hl) =
-                (fnv1a_start(b'w'), fnv1a_start(b'f'), fnv1a_start(b'l'));
-            let mut stem = [0u8; 5];
-            let mut stem_len = 0;
-            let mut stem_open = true;
-            for_each_folded(core, |c| {
-                hw = fnv1a_step(hw, c);
-                if first {
-                    hf = fnv1a_step(hf, c);
-                }
-                if last {
-                    hl = fnv1a_step(hl, c);
-                }
-                if stem_open {
-                    if c == b'\'' {
-                        stem_open = false;
-                    } else {
-                        stem[stem_len] = c;
-                        stem_len += 1;
-                        stem_open = stem_len < 5;
-                    }
-                }
-            });
-            out.push((fold(hw), 1.0));
+            out.push((fold(hash_folded(b'w', core)), 1.0));
             if first {
-                out.push((fold(hf), 1.0));
+                out.push((fold(hash_folded(b'f', core)), 1.0));
             }
             if last {
-                out.push((fold(hl), 1.0));
+                out.push((fold(hash_folded(b'l', core)), 1.0));
             }
-            let stem = &stem[..stem_len];
-            if stem_len >= 3 && stem.iter().all(u8::is_ascii_alphanumeric) {
-                tokens.push(fnv1a(b't', stem));
+            if let Some(stem) = ascii_stem(core) {
+                tokens.push(fnv1a(b't', stem.as_slice()));
             }
             continue;
         }
@@ -208,6 +183,60 @@ pub(crate) fn line_words(
         }
     }
     sort_dedup_tail(tokens, tokens_start);
+}
+
+/// FNV-1a of the normalized form of an ASCII word's core (see [`for_each_folded`]), within a
+/// namespace: the normalized word is hashed as it is made, never stored.
+#[inline]
+fn hash_folded(namespace: u8, core: &[u8]) -> u32 {
+    let mut h = fnv1a_start(namespace);
+    for_each_folded(core, |c| h = fnv1a_step(h, c));
+    h
+}
+
+/// A short stem: up to five bytes.
+struct Stem {
+    bytes: [u8; 5],
+    len: usize,
+}
+
+impl Stem {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The light stem of an ASCII word's core (see [`ascii_core`]), its content token: the
+/// normalized word's bytes before any apostrophe, at most five, kept when there are at least
+/// three and all are letters or digits.
+#[inline]
+fn ascii_stem(core: &[u8]) -> Option<Stem> {
+    let mut stem = Stem {
+        bytes: [0; 5],
+        len: 0,
+    };
+    let mut last_zero = false;
+    for &c in core {
+        let out = if c.is_ascii_digit() {
+            if last_zero {
+                continue;
+            }
+            last_zero = true;
+            b'0'
+        } else {
+            last_zero = false;
+            c.to_ascii_lowercase()
+        };
+        if out == b'\'' {
+            break;
+        }
+        stem.bytes[stem.len] = out;
+        stem.len += 1;
+        if stem.len == 5 {
+            break;
+        }
+    }
+    (stem.len >= 3 && stem.as_slice().iter().all(u8::is_ascii_alphanumeric)).then_some(stem)
 }
 
 /// Sorts and deduplicates `v[start..]`, leaving `v[..start]` as it is.
