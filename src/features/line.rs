@@ -134,7 +134,7 @@ pub(crate) fn line_pass<'a>(
     let letters = counts.total();
     let last = trimmed.chars().last().unwrap_or(' ');
     let last_but_quote = trimmed
-        .trim_end_matches(|c: char| QUOTES.contains(&c) || c == ')')
+        .trim_end_matches(|c: char| in_set(c, QUOTES, QUOTES_ASCII) || c == ')')
         .chars()
         .last()
         .unwrap_or(' ');
@@ -150,18 +150,19 @@ pub(crate) fn line_pass<'a>(
     f[UpperRatio] = upper as f32 / counts.latin.max(1) as f32;
     f[TitleRatio] = title_words as f32 / latin_words.max(1) as f32;
 
-    let ends_sentence = SENTENCE_END.contains(&last_but_quote);
+    let ends_sentence = in_set(last_but_quote, SENTENCE_END, SENTENCE_END_ASCII);
     let ends_korean_sentence = KOREAN_SENTENCE_ENDINGS.iter().any(|e| trimmed.ends_with(e));
     let ends_colon = last == ':';
-    let ends_quote = QUOTES.contains(&last);
+    let ends_quote = in_set(last, QUOTES, QUOTES_ASCII);
     f[EndsSentence] = flag(ends_sentence);
     f[EndsKoreanSentence] = flag(ends_korean_sentence);
     f[EndsColon] = flag(ends_colon);
     f[EndsQuote] = flag(ends_quote);
-    f[StartsBullet] = flag(BULLETS.contains(&first));
+    f[StartsBullet] = flag(in_set(first, BULLETS, BULLETS_ASCII));
     f[StartsDigit] = flag(first.is_ascii_digit());
     f[NoLetters] = flag(letters == 0);
-    f[StartsBracket] = flag(OPEN_BRACKETS.contains(&first));
+    let starts_bracket = in_set(first, OPEN_BRACKETS, OPEN_BRACKETS_ASCII);
+    f[StartsBracket] = flag(starts_bracket);
 
     let found = keyword_groups(trimmed);
     let copyright_mark = found.has(Group::CopyrightMark);
@@ -196,7 +197,8 @@ pub(crate) fn line_pass<'a>(
     f[Commas] = (commas as f32 / n_words.max(1) as f32).min(1.0);
     f[EndsEllipsis] = flag(trimmed.ends_with('…') || trimmed.ends_with("..."));
     f[Hashtag] = flag(words.iter().any(|w| w.starts_with('#') && w.len() > 1));
-    f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
+    f[WrappedInBrackets] =
+        flag(starts_bracket && in_set(last, CLOSE_BRACKETS, CLOSE_BRACKETS_ASCII));
     f[Pipe] = flag(separators > 0 && trimmed.contains('|'));
 
     // Prose: a line that reads like running text, the anchor of the article. Hangul, Han and
@@ -254,6 +256,36 @@ fn date_syllable(b: &[u8]) -> u8 {
         [0xEC, 0x9B, 0x94] => 0b010, // 월
         [0xEC, 0x9D, 0xBC] => 0b100, // 일
         _ => 0,
+    }
+}
+
+/// The ASCII members of a set of chars, one bit each.
+const fn ascii_members(set: &[char]) -> u128 {
+    let mut bits = 0u128;
+    let mut k = 0;
+    while k < set.len() {
+        if set[k].is_ascii() {
+            bits |= 1 << set[k] as u32;
+        }
+        k += 1;
+    }
+    bits
+}
+
+const QUOTES_ASCII: u128 = ascii_members(QUOTES);
+const SENTENCE_END_ASCII: u128 = ascii_members(SENTENCE_END);
+const BULLETS_ASCII: u128 = ascii_members(BULLETS);
+const OPEN_BRACKETS_ASCII: u128 = ascii_members(OPEN_BRACKETS);
+const CLOSE_BRACKETS_ASCII: u128 = ascii_members(CLOSE_BRACKETS);
+
+/// `set.contains(&c)`, with `ascii` the set's ASCII members ([`ascii_members`]): an ASCII char
+/// is looked up in the bits, another one in the list.
+#[inline]
+fn in_set(c: char, set: &[char], ascii: u128) -> bool {
+    if c.is_ascii() {
+        ascii & (1 << c as u32) != 0
+    } else {
+        set.contains(&c)
     }
 }
 
@@ -460,12 +492,25 @@ fn has_date(line: &str, digits: u32, year_month_day: bool) -> bool {
     }
     digits > 0
         && b.split(|c| !c.is_ascii_alphabetic()).any(|w| {
-            (3..=9).contains(&w.len())
-                && MONTHS
-                    .iter()
-                    .any(|m| w[..3].eq_ignore_ascii_case(m.as_bytes()))
+            (3..=9).contains(&w.len()) && {
+                // The word's first three letters, lower-cased, against each month's.
+                let key = [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20];
+                MONTH_KEYS.contains(&key)
+            }
         })
 }
+
+/// The first three letters of each month name, as bytes.
+const MONTH_KEYS: [[u8; 3]; 12] = {
+    let mut keys = [[0u8; 3]; 12];
+    let mut k = 0;
+    while k < 12 {
+        let m = MONTHS[k].as_bytes();
+        keys[k] = [m[0], m[1], m[2]];
+        k += 1;
+    }
+    keys
+};
 
 /// A time of day: `9:12`, `09:12`.
 fn has_time(line: &str) -> bool {
@@ -584,6 +629,32 @@ mod tests {
             let std: Vec<&str> = line.split_whitespace().collect();
             assert_eq!(words, std, "{line:?}");
             assert_eq!(pass.chars as usize, line.trim().chars().count(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn char_sets_as_their_lists() {
+        let sets: [(&[char], u128); 5] = [
+            (QUOTES, QUOTES_ASCII),
+            (SENTENCE_END, SENTENCE_END_ASCII),
+            (BULLETS, BULLETS_ASCII),
+            (OPEN_BRACKETS, OPEN_BRACKETS_ASCII),
+            (CLOSE_BRACKETS, CLOSE_BRACKETS_ASCII),
+        ];
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            for (set, ascii) in sets {
+                assert_eq!(in_set(c, set, ascii), set.contains(&c), "{c:?}");
+            }
+            for w in [format!("{c}ay"), format!("x{c}")] {
+                let b = w.as_bytes();
+                if b.len() >= 3 && b[..3].iter().all(u8::is_ascii_alphabetic) {
+                    let key = [b[0] | 0x20, b[1] | 0x20, b[2] | 0x20];
+                    let months = MONTHS
+                        .iter()
+                        .any(|m| b[..3].eq_ignore_ascii_case(m.as_bytes()));
+                    assert_eq!(MONTH_KEYS.contains(&key), months, "{w:?}");
+                }
+            }
         }
     }
 
