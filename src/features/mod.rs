@@ -387,7 +387,7 @@ pub fn extract_with_counts<S: AsRef<str>>(
 ) -> PageFeatures {
     let n = lines.len();
     let mut out = PageFeatures {
-        dense: vec![0.0; n * DENSE_DIM],
+        dense: Vec::with_capacity(n * DENSE_DIM),
         hashed: Vec::with_capacity(n * 24),
         hashed_ranges: Vec::with_capacity(n),
         structure: None,
@@ -433,31 +433,31 @@ pub fn extract_with_counts<S: AsRef<str>>(
     }
     let context = page::PageContext::new(lines, &line_rows, langs, page, lens, &tokens);
 
+    // Each line's row is appended whole: the line features, the page features, then each
+    // neighbour's window features and whether it is off the page.
     for i in 0..n {
-        let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
-        let (line_block, rest) = row.split_at_mut(N_LINE);
-        let (page_block, window_block) = rest.split_at_mut(N_PAGE);
-        line_block.copy_from_slice(line_rows[i].values());
-        page_block.copy_from_slice(
+        out.dense.extend_from_slice(line_rows[i].values());
+        out.dense.extend_from_slice(
             context
                 .page_features(i, page, langs[i], &line_rows)
                 .values(),
         );
-        for (&offset, neighbour) in WINDOW_OFFSETS
-            .iter()
-            .zip(window_block.chunks_exact_mut(NEIGHBOUR_DIM))
-        {
-            let (features, off_page) = neighbour.split_at_mut(WINDOW_FEATURES.len());
+        for &offset in &WINDOW_OFFSETS {
             match i.checked_add_signed(offset).filter(|&j| j < n) {
                 Some(j) => {
-                    for (value, &feature) in features.iter_mut().zip(&WINDOW_FEATURES) {
-                        *value = line_rows[j][feature];
-                    }
+                    let row = &line_rows[j];
+                    out.dense
+                        .extend(WINDOW_FEATURES.iter().map(|&feature| row[feature]));
+                    out.dense.push(0.0);
                 }
-                None => off_page[0] = 1.0,
+                None => {
+                    out.dense.extend_from_slice(&[0.0; NEIGHBOUR_DIM - 1]);
+                    out.dense.push(1.0);
+                }
             }
         }
     }
+    debug_assert_eq!(out.dense.len(), n * DENSE_DIM);
     out
 }
 
