@@ -633,6 +633,16 @@ mod tests {
     }
 
     #[test]
+    fn recycled_word_lists_keep_their_allocation() {
+        let line = String::from("a few words");
+        let mut words: Vec<&str> = Vec::with_capacity(100);
+        line_pass(&line, &LetterCounts::of(&line), &mut words);
+        let recycled: Vec<&'static str> = recycle(words);
+        assert!(recycled.is_empty());
+        assert!(recycled.capacity() >= 100);
+    }
+
+    #[test]
     fn char_sets_as_their_lists() {
         let sets: [(&[char], u128); 5] = [
             (QUOTES, QUOTES_ASCII),
