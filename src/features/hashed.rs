@@ -5,7 +5,7 @@ use crate::language::is_hangul_syllable;
 
 use super::words::{
     ascii_core, for_each_folded, hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word,
-    words, Scratch,
+    Scratch,
 };
 use super::{HASH_BITS, HASH_DIM};
 
@@ -85,41 +85,41 @@ fn shape_into(line: &str, s: &mut String) {
     }
 }
 
-/// Appends the hashed features of a line to `out`, scaled to unit length.
-pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &mut Scratch) {
+/// From the words of a line (`trimmed`, split as [`str::split_whitespace`] splits it), in one
+/// pass over them: appends the line's hashed features to `out`, scaled to unit length, and its
+/// content tokens (see [`content_tokens`](super::page)) to `tokens`, sorted and deduplicated
+/// (the tokens already in `tokens`, other lines', are left as they are).
+pub(crate) fn line_words(
+    trimmed: &str,
+    words: &[&str],
+    out: &mut Vec<(u32, f32)>,
+    tokens: &mut Vec<u32>,
+    scratch: &mut Scratch,
+) {
     let start = out.len();
-    let trimmed = line.trim();
+    let tokens_start = tokens.len();
     let Scratch { word, shape, .. } = scratch;
-    let mut n_words = 0;
-    let mut it = words(trimmed).peekable();
-    while let Some(w) = it.next() {
-        let first = n_words == 0;
-        n_words += 1;
-        let last = it.peek().is_none();
+    let n_words = words.len();
+    for (k, w) in words.iter().enumerate() {
+        let first = k == 0;
+        let last = k + 1 == n_words;
         let raw = w.as_bytes();
         if w.is_ascii() {
-            // The normalized word is hashed as it is made, never stored.
+            // The normalized word is hashed as it is made, never stored (again for the first
+            // and last word's own features).
             let core = ascii_core(raw);
             if core.is_empty() {
                 continue;
             }
-            let (mut hw, mut hf, mut hl) =
-                (fnv1a_start(b'w'), fnv1a_start(b'f'), fnv1a_start(b'l'));
-            for_each_folded(core, |c| {
-                hw = fnv1a_step(hw, c);
-                if first {
-                    hf = fnv1a_step(hf, c);
-                }
-                if last {
-                    hl = fnv1a_step(hl, c);
-                }
-            });
-            out.push((fold(hw), 1.0));
+            out.push((fold(hash_folded(b'w', core)), 1.0));
             if first {
-                out.push((fold(hf), 1.0));
+                out.push((fold(hash_folded(b'f', core)), 1.0));
             }
             if last {
-                out.push((fold(hl), 1.0));
+                out.push((fold(hash_folded(b'l', core)), 1.0));
+            }
+            if let Some(stem) = ascii_stem(core) {
+                tokens.push(fnv1a(b't', stem.as_slice()));
             }
             continue;
         }
@@ -132,10 +132,13 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
             if last {
                 out.push((bucket(b'l', raw), 1.0));
             }
-            if raw.len() >= 9 {
-                for pair in hangul_word_pairs(raw) {
+            // Syllable pairs: hashed from three syllables on, content tokens from two.
+            let hashed_pairs = raw.len() >= 9;
+            for pair in hangul_word_pairs(raw) {
+                if hashed_pairs {
                     out.push((bucket(b'b', &pair), 0.5));
                 }
+                tokens.push(fnv1a(b't', &pair));
             }
             continue;
         }
@@ -151,9 +154,20 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
         if last {
             out.push((bucket(b'l', bytes), 1.0));
         }
-        if syllables >= 3 {
+        if syllables >= 2 {
+            let hashed_pairs = syllables >= 3;
             for pair in hangul_pairs(word) {
-                out.push((bucket(b'b', &pair), 0.5));
+                if hashed_pairs {
+                    out.push((bucket(b'b', &pair), 0.5));
+                }
+                tokens.push(fnv1a(b't', &pair));
+            }
+        } else {
+            // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
+            let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
+            let stem = &stem[..stem.len().min(5)];
+            if stem.len() >= 3 && stem.iter().all(|b| b.is_ascii_alphanumeric()) {
+                tokens.push(fnv1a(b't', stem));
             }
         }
     }
@@ -168,6 +182,75 @@ pub(crate) fn hashed_features(line: &str, out: &mut Vec<(u32, f32)>, scratch: &m
             *v /= norm;
         }
     }
+    sort_dedup_tail(tokens, tokens_start);
+}
+
+/// FNV-1a of the normalized form of an ASCII word's core (see [`for_each_folded`]), within a
+/// namespace: the normalized word is hashed as it is made, never stored.
+#[inline]
+fn hash_folded(namespace: u8, core: &[u8]) -> u32 {
+    let mut h = fnv1a_start(namespace);
+    for_each_folded(core, |c| h = fnv1a_step(h, c));
+    h
+}
+
+/// A short stem: up to five bytes.
+struct Stem {
+    bytes: [u8; 5],
+    len: usize,
+}
+
+impl Stem {
+    fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// The light stem of an ASCII word's core (see [`ascii_core`]), its content token: the
+/// normalized word's bytes before any apostrophe, at most five, kept when there are at least
+/// three and all are letters or digits.
+#[inline]
+fn ascii_stem(core: &[u8]) -> Option<Stem> {
+    let mut stem = Stem {
+        bytes: [0; 5],
+        len: 0,
+    };
+    let mut last_zero = false;
+    for &c in core {
+        let out = if c.is_ascii_digit() {
+            if last_zero {
+                continue;
+            }
+            last_zero = true;
+            b'0'
+        } else {
+            last_zero = false;
+            c.to_ascii_lowercase()
+        };
+        if out == b'\'' {
+            break;
+        }
+        stem.bytes[stem.len] = out;
+        stem.len += 1;
+        if stem.len == 5 {
+            break;
+        }
+    }
+    (stem.len >= 3 && stem.as_slice().iter().all(u8::is_ascii_alphanumeric)).then_some(stem)
+}
+
+/// Sorts and deduplicates `v[start..]`, leaving `v[..start]` as it is.
+fn sort_dedup_tail(v: &mut Vec<u32>, start: usize) {
+    let tail = &mut v[start..];
+    tail.sort_unstable();
+    let mut kept = 0;
+    for j in 0..tail.len() {
+        if kept == 0 || tail[j] != tail[kept - 1] {
+            tail[kept] = tail[j];
+            kept += 1;
+        }
+    }
+    v.truncate(start + kept);
 }
 
 #[cfg(test)]

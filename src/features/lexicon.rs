@@ -212,14 +212,17 @@ const COMMON_WORDS: &[&str] = &[
 
 /// An everyday word of menus ([`COMMON_WORDS`]), whatever its case and surrounding punctuation.
 pub(crate) fn is_common_word(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    let w = super::words::trim_to(word, |c| c.is_ascii_alphanumeric());
     w.len() <= 16 && {
         let mut lower = [0u8; 16];
         for (d, b) in lower.iter_mut().zip(w.bytes()) {
             *d = b.to_ascii_lowercase();
         }
-        let lower = std::str::from_utf8(&lower[..w.len()]).unwrap_or("");
-        COMMON_WORDS.binary_search(&lower).is_ok()
+        // Lower-casing ASCII letters keeps UTF-8 valid; `str` orders as its bytes do.
+        let lower = &lower[..w.len()];
+        COMMON_WORDS
+            .binary_search_by(|common| common.as_bytes().cmp(lower))
+            .is_ok()
     }
 }
 

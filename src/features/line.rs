@@ -1,6 +1,8 @@
 //! Line features: what a line says on its own — its length, character classes, how it ends and
 //! starts, and the copyright, byline, date, list and notice marks it holds.
 
+use std::cell::Cell;
+
 use crate::language::{is_hangul_syllable, script_of, LetterCounts, Script};
 
 use super::lexicon::{
@@ -8,8 +10,8 @@ use super::lexicon::{
     CREDIT_DASHES, KOREAN_BIO_ENDINGS, KOREAN_SENTENCE_ENDINGS, KOREAN_SURNAMES, MONTHS,
     NAME_TITLES, OPEN_BRACKETS, PERSON_TITLES, QUOTES, SENTENCE_END, SEPARATORS,
 };
-use super::registry::flag;
-use super::words::{is_alphanumeric, is_hangul_syllable_bytes};
+use super::registry::{flag, ln_1_plus_f32};
+use super::words::{is_alphanumeric, is_hangul_syllable_bytes, trim_to};
 use super::{LineFeature, LineRow};
 
 /// Computes the line features of one line.
@@ -20,11 +22,42 @@ pub fn line_features(line: &str) -> LineRow {
 
 /// [`line_features`] with the line's letter counts already known.
 pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
+    thread_local! {
+        /// The word list, reused from call to call.
+        static WORDS: Cell<Vec<&'static str>> = const { Cell::new(Vec::new()) };
+    }
+    let mut words = recycle(WORDS.take());
+    let (row, _) = line_pass(line, counts, &mut words);
+    WORDS.set(recycle(words));
+    row
+}
+
+/// An emptied word list, its allocation kept, for words of another lifetime (the collect
+/// reuses the allocation, since the element type's layout is the same).
+pub(crate) fn recycle<'b>(mut words: Vec<&str>) -> Vec<&'b str> {
+    words.clear();
+    words.into_iter().map(|_| "").collect()
+}
+
+/// What the line pass learns of a line besides its features.
+pub(crate) struct LinePass {
+    /// Number of chars of the trimmed line (white space between words included).
+    pub(crate) chars: u32,
+}
+
+/// The line features of one line, in one pass over its bytes that also leaves the line's
+/// words (as [`str::split_whitespace`] gives them, from the trimmed line) in `words`.
+pub(crate) fn line_pass<'a>(
+    line: &'a str,
+    counts: &LetterCounts,
+    words: &mut Vec<&'a str>,
+) -> (LineRow, LinePass) {
     use LineFeature::*;
 
     let mut f = LineRow::default();
     let trimmed = line.trim();
     let mut chars = 0u32;
+    let mut all_chars = 0u32;
     let mut digits = 0u32;
     let mut punct = 0u32;
     let mut upper = 0u32;
@@ -34,10 +67,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let mut sentences = 0u32;
     // Whether the previous char is a sentence-final mark.
     let mut prev_ends = false;
-    // The words, as `split_whitespace` gives them: on the stack unless there are many.
-    let mut word_buf = [""; WORD_BUF];
-    let mut word_spill: Vec<&str> = Vec::new();
-    let mut n_words = 0usize;
+    words.clear();
     let mut word_start = usize::MAX;
     let bytes = trimmed.as_bytes();
     let mut i = 0;
@@ -58,6 +88,7 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
                 (non_ascii_class(c), c.len_utf8())
             }
         };
+        all_chars += 1;
         if class & SPACE == 0 {
             // A char of a word: letters (class 0) are the common case.
             if word_start == usize::MAX {
@@ -79,30 +110,17 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
             }
             prev_ends = false;
             if word_start != usize::MAX {
-                push_word(
-                    &trimmed[word_start..i],
-                    &mut word_buf,
-                    &mut word_spill,
-                    &mut n_words,
-                );
+                words.push(&trimmed[word_start..i]);
                 word_start = usize::MAX;
             }
         }
         i += len;
     }
     if word_start != usize::MAX {
-        push_word(
-            &trimmed[word_start..],
-            &mut word_buf,
-            &mut word_spill,
-            &mut n_words,
-        );
+        words.push(&trimmed[word_start..]);
     }
-    let words: &[&str] = if n_words <= WORD_BUF {
-        &word_buf[..n_words]
-    } else {
-        &word_spill
-    };
+    let words: &[&str] = words;
+    let n_words = words.len();
     let n_words = n_words as u32;
     let latin_words = words
         .iter()
@@ -116,14 +134,14 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     let letters = counts.total();
     let last = trimmed.chars().last().unwrap_or(' ');
     let last_but_quote = trimmed
-        .trim_end_matches(|c: char| QUOTES.contains(&c) || c == ')')
+        .trim_end_matches(|c: char| in_set(c, QUOTES, QUOTES_ASCII) || c == ')')
         .chars()
         .last()
         .unwrap_or(' ');
     let first = trimmed.chars().next().unwrap_or(' ');
 
-    f[Chars] = (1.0 + chars as f32).ln() / 6.0;
-    f[Words] = (1.0 + n_words as f32).ln() / 4.0;
+    f[Chars] = ln_1_plus_f32(chars) / 6.0;
+    f[Words] = ln_1_plus_f32(n_words) / 4.0;
     f[HangulRatio] = counts.hangul as f32 / total;
     f[LatinRatio] = counts.latin as f32 / total;
     f[DigitRatio] = digits as f32 / total;
@@ -132,18 +150,19 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[UpperRatio] = upper as f32 / counts.latin.max(1) as f32;
     f[TitleRatio] = title_words as f32 / latin_words.max(1) as f32;
 
-    let ends_sentence = SENTENCE_END.contains(&last_but_quote);
+    let ends_sentence = in_set(last_but_quote, SENTENCE_END, SENTENCE_END_ASCII);
     let ends_korean_sentence = KOREAN_SENTENCE_ENDINGS.iter().any(|e| trimmed.ends_with(e));
     let ends_colon = last == ':';
-    let ends_quote = QUOTES.contains(&last);
+    let ends_quote = in_set(last, QUOTES, QUOTES_ASCII);
     f[EndsSentence] = flag(ends_sentence);
     f[EndsKoreanSentence] = flag(ends_korean_sentence);
     f[EndsColon] = flag(ends_colon);
     f[EndsQuote] = flag(ends_quote);
-    f[StartsBullet] = flag(BULLETS.contains(&first));
+    f[StartsBullet] = flag(in_set(first, BULLETS, BULLETS_ASCII));
     f[StartsDigit] = flag(first.is_ascii_digit());
     f[NoLetters] = flag(letters == 0);
-    f[StartsBracket] = flag(OPEN_BRACKETS.contains(&first));
+    let starts_bracket = in_set(first, OPEN_BRACKETS, OPEN_BRACKETS_ASCII);
+    f[StartsBracket] = flag(starts_bracket);
 
     let found = keyword_groups(trimmed);
     let copyright_mark = found.has(Group::CopyrightMark);
@@ -170,15 +189,16 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[Time] = flag(digits >= 3 && has_time(trimmed));
     f[TimestampWords] = flag(found.has(Group::Timestamp));
 
-    f[Separators] = (1.0 + separators as f32).ln() / 2.0;
-    f[Sentences] = (1.0 + sentences as f32).ln() / 2.0;
+    f[Separators] = ln_1_plus_f32(separators) / 2.0;
+    f[Sentences] = ln_1_plus_f32(sentences) / 2.0;
     f[SingleWord] = flag(n_words == 1);
     f[Short] = flag(chars <= 20);
     f[Quotes] = quotes.min(4) as f32 / 4.0;
     f[Commas] = (commas as f32 / n_words.max(1) as f32).min(1.0);
     f[EndsEllipsis] = flag(trimmed.ends_with('…') || trimmed.ends_with("..."));
     f[Hashtag] = flag(words.iter().any(|w| w.starts_with('#') && w.len() > 1));
-    f[WrappedInBrackets] = flag(OPEN_BRACKETS.contains(&first) && CLOSE_BRACKETS.contains(&last));
+    f[WrappedInBrackets] =
+        flag(starts_bracket && in_set(last, CLOSE_BRACKETS, CLOSE_BRACKETS_ASCII));
     f[Pipe] = flag(separators > 0 && trimmed.contains('|'));
 
     // Prose: a line that reads like running text, the anchor of the article. Hangul, Han and
@@ -225,11 +245,8 @@ pub fn line_features_with_counts(line: &str, counts: &LetterCounts) -> LineRow {
     f[SummaryHeading] = flag(found.has(Group::Summary) && n_words <= 8);
     f[ViewerWords] = flag(found.has(Group::Viewer));
     f[PromoWords] = flag(found.has(Group::Promo));
-    f
+    (f, LinePass { chars: all_chars })
 }
-
-/// Words kept on the stack; a line of more spills into a vector.
-const WORD_BUF: usize = 64;
 
 /// Which of `년`, `월` and `일` (bits 0, 1, 2) a Hangul syllable's three UTF-8 bytes are.
 #[inline]
@@ -242,22 +259,34 @@ fn date_syllable(b: &[u8]) -> u8 {
     }
 }
 
-/// Adds a word to the words kept on the stack, or once there are too many, to the vector.
-fn push_word<'a>(
-    word: &'a str,
-    buf: &mut [&'a str; WORD_BUF],
-    spill: &mut Vec<&'a str>,
-    n: &mut usize,
-) {
-    if *n < WORD_BUF {
-        buf[*n] = word;
-    } else {
-        if *n == WORD_BUF {
-            spill.extend_from_slice(buf);
+/// The ASCII members of a set of chars, one bit each.
+const fn ascii_members(set: &[char]) -> u128 {
+    let mut bits = 0u128;
+    let mut k = 0;
+    while k < set.len() {
+        if set[k].is_ascii() {
+            bits |= 1 << set[k] as u32;
         }
-        spill.push(word);
+        k += 1;
     }
-    *n += 1;
+    bits
+}
+
+const QUOTES_ASCII: u128 = ascii_members(QUOTES);
+const SENTENCE_END_ASCII: u128 = ascii_members(SENTENCE_END);
+const BULLETS_ASCII: u128 = ascii_members(BULLETS);
+const OPEN_BRACKETS_ASCII: u128 = ascii_members(OPEN_BRACKETS);
+const CLOSE_BRACKETS_ASCII: u128 = ascii_members(CLOSE_BRACKETS);
+
+/// `set.contains(&c)`, with `ascii` the set's ASCII members ([`ascii_members`]): an ASCII char
+/// is looked up in the bits, another one in the list.
+#[inline]
+fn in_set(c: char, set: &[char], ascii: u128) -> bool {
+    if c.is_ascii() {
+        ascii & (1 << c as u32) != 0
+    } else {
+        set.contains(&c)
+    }
 }
 
 // What a char is to the line features' counts, as bits.
@@ -359,7 +388,7 @@ fn is_person_name(words: &[&str], counts: &LetterCounts) -> bool {
     let mut n_core = 0;
     for w in words
         .iter()
-        .map(|w| w.trim_matches(|c: char| !is_alphanumeric(c)))
+        .map(|w| trim_to(w, is_alphanumeric))
         .filter(|w| !w.is_empty() && !PERSON_TITLES.contains(w))
         .take(4)
     {
@@ -463,12 +492,25 @@ fn has_date(line: &str, digits: u32, year_month_day: bool) -> bool {
     }
     digits > 0
         && b.split(|c| !c.is_ascii_alphabetic()).any(|w| {
-            (3..=9).contains(&w.len())
-                && MONTHS
-                    .iter()
-                    .any(|m| w[..3].eq_ignore_ascii_case(m.as_bytes()))
+            (3..=9).contains(&w.len()) && {
+                // The word's first three letters, lower-cased, against each month's.
+                let key = [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20];
+                MONTH_KEYS.contains(&key)
+            }
         })
 }
+
+/// The first three letters of each month name, as bytes.
+const MONTH_KEYS: [[u8; 3]; 12] = {
+    let mut keys = [[0u8; 3]; 12];
+    let mut k = 0;
+    while k < 12 {
+        let m = MONTHS[k].as_bytes();
+        keys[k] = [m[0], m[1], m[2]];
+        k += 1;
+    }
+    keys
+};
 
 /// A time of day: `9:12`, `09:12`.
 fn has_time(line: &str) -> bool {
@@ -567,6 +609,63 @@ mod tests {
         assert_eq!(feature("구독하고 알림 받기", CopyrightMark), 0.0);
         assert_eq!(feature("AI 요약", SummaryHeading), 1.0);
         assert_eq!(feature("사진 크게보기", ViewerWords), 1.0);
+    }
+
+    #[test]
+    fn words_split_as_split_whitespace() {
+        let lines = [
+            "",
+            "  ",
+            "one",
+            " two  words\t",
+            "가나다\u{3000}라마\u{a0}바 \u{2003}x\u{1680}y\u{85}z\u{0b}w",
+            "é ü \u{2028}ß\u{202f}end\u{205f}",
+            "emoji 🙂🙂 \u{200b}zero-width \u{1c}\u{1f}",
+            "  한국어 문장입니다.\u{3000}",
+        ];
+        let mut words = Vec::new();
+        for line in lines {
+            let (_, pass) = line_pass(line, &LetterCounts::of(line), &mut words);
+            let std: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words, std, "{line:?}");
+            assert_eq!(pass.chars as usize, line.trim().chars().count(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn recycled_word_lists_keep_their_allocation() {
+        let line = String::from("a few words");
+        let mut words: Vec<&str> = Vec::with_capacity(100);
+        line_pass(&line, &LetterCounts::of(&line), &mut words);
+        let recycled: Vec<&'static str> = recycle(words);
+        assert!(recycled.is_empty());
+        assert!(recycled.capacity() >= 100);
+    }
+
+    #[test]
+    fn char_sets_as_their_lists() {
+        let sets: [(&[char], u128); 5] = [
+            (QUOTES, QUOTES_ASCII),
+            (SENTENCE_END, SENTENCE_END_ASCII),
+            (BULLETS, BULLETS_ASCII),
+            (OPEN_BRACKETS, OPEN_BRACKETS_ASCII),
+            (CLOSE_BRACKETS, CLOSE_BRACKETS_ASCII),
+        ];
+        for c in (0..0x3100).filter_map(char::from_u32) {
+            for (set, ascii) in sets {
+                assert_eq!(in_set(c, set, ascii), set.contains(&c), "{c:?}");
+            }
+            for w in [format!("{c}ay"), format!("x{c}")] {
+                let b = w.as_bytes();
+                if b.len() >= 3 && b[..3].iter().all(u8::is_ascii_alphabetic) {
+                    let key = [b[0] | 0x20, b[1] | 0x20, b[2] | 0x20];
+                    let months = MONTHS
+                        .iter()
+                        .any(|m| b[..3].eq_ignore_ascii_case(m.as_bytes()));
+                    assert_eq!(MONTH_KEYS.contains(&key), months, "{w:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -387,7 +387,7 @@ pub fn extract_with_counts<S: AsRef<str>>(
 ) -> PageFeatures {
     let n = lines.len();
     let mut out = PageFeatures {
-        dense: vec![0.0; n * DENSE_DIM],
+        dense: Vec::with_capacity(n * DENSE_DIM),
         hashed: Vec::with_capacity(n * 24),
         hashed_ranges: Vec::with_capacity(n),
         structure: None,
@@ -395,42 +395,69 @@ pub fn extract_with_counts<S: AsRef<str>>(
     if n == 0 {
         return out;
     }
-    let line_rows: Vec<LineRow> = lines
-        .iter()
-        .zip(counts)
-        .map(|(l, c)| line_features_with_counts(l.as_ref(), c))
-        .collect();
-    let context = page::PageContext::new(lines, &line_rows, langs, page);
-
+    // One pass per line: its line features and words, then from the words, its hashed
+    // features and the content tokens the lead overlap compares.
+    let mut line_rows: Vec<LineRow> = Vec::with_capacity(n);
+    let mut lens: Vec<f32> = Vec::with_capacity(n);
+    let mut tokens = page::LineTokens {
+        tokens: Vec::with_capacity(n * 8),
+        ranges: Vec::with_capacity(n),
+    };
     let mut scratch = Scratch::default();
+    let mut words: Vec<&str> = Vec::with_capacity(64);
+    for (line, c) in lines.iter().zip(counts) {
+        let line = line.as_ref();
+        let (row, pass) = line::line_pass(line, c, &mut words);
+        line_rows.push(row);
+        let trimmed = line.trim();
+        let mut chars = pass.chars as usize;
+        if trimmed.len() < line.len() {
+            // White space trimmed off: it counts in the line's length.
+            let lead = trimmed.as_ptr() as usize - line.as_ptr() as usize;
+            chars += line[..lead].chars().count() + line[lead + trimmed.len()..].chars().count();
+        }
+        lens.push(chars as f32);
+        let start = out.hashed.len() as u32;
+        let tokens_start = tokens.tokens.len() as u32;
+        hashed::line_words(
+            trimmed,
+            &words,
+            &mut out.hashed,
+            &mut tokens.tokens,
+            &mut scratch,
+        );
+        out.hashed_ranges.push((start, out.hashed.len() as u32));
+        tokens
+            .ranges
+            .push((tokens_start, tokens.tokens.len() as u32));
+    }
+    let context = page::PageContext::new(lines, &line_rows, langs, page, lens, &tokens);
+
+    // Each line's row is appended whole: the line features, the page features, then each
+    // neighbour's window features and whether it is off the page.
     for i in 0..n {
-        let row = &mut out.dense[i * DENSE_DIM..(i + 1) * DENSE_DIM];
-        let (line_block, rest) = row.split_at_mut(N_LINE);
-        let (page_block, window_block) = rest.split_at_mut(N_PAGE);
-        line_block.copy_from_slice(line_rows[i].values());
-        page_block.copy_from_slice(
+        out.dense.extend_from_slice(line_rows[i].values());
+        out.dense.extend_from_slice(
             context
                 .page_features(i, page, langs[i], &line_rows)
                 .values(),
         );
-        for (&offset, neighbour) in WINDOW_OFFSETS
-            .iter()
-            .zip(window_block.chunks_exact_mut(NEIGHBOUR_DIM))
-        {
-            let (features, off_page) = neighbour.split_at_mut(WINDOW_FEATURES.len());
+        for &offset in &WINDOW_OFFSETS {
             match i.checked_add_signed(offset).filter(|&j| j < n) {
                 Some(j) => {
-                    for (value, &feature) in features.iter_mut().zip(&WINDOW_FEATURES) {
-                        *value = line_rows[j][feature];
-                    }
+                    let row = &line_rows[j];
+                    out.dense
+                        .extend(WINDOW_FEATURES.iter().map(|&feature| row[feature]));
+                    out.dense.push(0.0);
                 }
-                None => off_page[0] = 1.0,
+                None => {
+                    out.dense.extend_from_slice(&[0.0; NEIGHBOUR_DIM - 1]);
+                    out.dense.push(1.0);
+                }
             }
         }
-        let start = out.hashed.len() as u32;
-        hashed::hashed_features(lines[i].as_ref(), &mut out.hashed, &mut scratch);
-        out.hashed_ranges.push((start, out.hashed.len() as u32));
     }
+    debug_assert_eq!(out.dense.len(), n * DENSE_DIM);
     out
 }
 

@@ -6,11 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::language::PageLanguage;
 
-use super::hashed::fnv1a;
-use super::registry::flag;
-use super::words::{
-    hangul_pairs, hangul_word_pairs, is_hangul_word, normalize_word, words, Scratch,
-};
+use super::registry::{flag, ln_1_plus};
 use super::{LineFeature, LineRow, PageFeature, PageRow};
 
 /// A fast hasher for the page's lines (the Fx hash of rustc): only counts are kept, so the
@@ -76,16 +72,16 @@ pub(crate) struct PageContext {
 }
 
 impl PageContext {
+    /// The context of a page, from its lines, their line features, their languages, their
+    /// lengths in chars and their content tokens.
     pub(crate) fn new<S: AsRef<str>>(
         lines: &[S],
         rows: &[LineRow],
         langs: &[&str],
         page: &PageLanguage,
+        lens: Vec<f32>,
+        tokens: &LineTokens,
     ) -> PageContext {
-        let lens: Vec<f32> = lines
-            .iter()
-            .map(|l| l.as_ref().chars().count() as f32)
-            .collect();
         // The article is written in the page's main language: prose in another language
         // (a portal's promo text around a foreign-language article) is no anchor.
         let prose_lines: Vec<usize> = (0..lines.len())
@@ -117,7 +113,7 @@ impl PageContext {
                 .rev()
                 .find(|&j| headline_like[j])
         });
-        let lead_overlap = lead_overlap(lines, &prose_lines);
+        let lead_overlap = lead_overlap(tokens, &prose_lines);
         let prose_before = running_count(rows.iter().map(|r| r[LineFeature::Prose] > 0.5));
         let headline_like_before = running_count(headline_like.iter().copied());
         PageContext {
@@ -148,7 +144,7 @@ impl PageContext {
         let mut p = PageRow::default();
         let n = self.n;
         let last = n.saturating_sub(1).max(1) as f32;
-        let ln = |x: usize, scale: f32| ((1 + x) as f32).ln() / scale;
+        let ln = |x: usize, scale: f32| ln_1_plus(x) / scale;
         p[RelativePosition] = i as f32 / last;
         p[LinesFromStart] = ln(i, 5.0);
         p[LinesToEnd] = ln(n - 1 - i, 5.0);
@@ -276,131 +272,106 @@ fn running_count(flags: impl Iterator<Item = bool>) -> Vec<u32> {
     counts
 }
 
-/// Content tokens of a line, hashed, sorted and deduplicated into `scratch.tokens`: lower-cased
-/// Latin words of three letters or more, and Hangul syllable pairs (which survive Korean
-/// particles and endings).
-fn content_tokens(line: &str, scratch: &mut Scratch) {
-    let Scratch { word, tokens, .. } = scratch;
-    tokens.clear();
-    for w in words(line) {
-        if w.is_ascii() {
-            if let Some(stem) = ascii_stem(w.as_bytes()) {
-                tokens.push(fnv1a(b't', stem.as_slice()));
-            }
-            continue;
-        }
-        if is_hangul_word(w.as_bytes()) {
-            // Hangul syllables only: the word is its own normalized form (one syllable makes no
-            // pair, and no stem either).
-            tokens.extend(hangul_word_pairs(w.as_bytes()).map(|pair| fnv1a(b't', &pair)));
-            continue;
-        }
-        let syllables = normalize_word(w, word);
-        if syllables >= 2 {
-            tokens.extend(hangul_pairs(word).map(|pair| fnv1a(b't', &pair)));
-        } else {
-            // A light stem: no possessive, at most five letters ("spaceports" ~ "spaceport").
-            let stem = word.split(['\'', '’']).next().unwrap_or("").as_bytes();
-            let stem = &stem[..stem.len().min(5)];
-            if stem.len() >= 3 && stem.iter().all(|b| b.is_ascii_alphanumeric()) {
-                tokens.push(fnv1a(b't', stem));
-            }
-        }
-    }
-    tokens.sort_unstable();
-    tokens.dedup();
+/// Each line's content tokens, hashed, sorted and deduplicated, in one vector for the page:
+/// lower-cased Latin words of three letters or more (a light stem: no possessive, at most five
+/// letters, so that "spaceports" ~ "spaceport"), and Hangul syllable pairs (which survive Korean
+/// particles and endings). Made with the hashed features (`hashed::line_words`).
+#[derive(Default)]
+pub(crate) struct LineTokens {
+    /// The tokens of every line, line after line.
+    pub(crate) tokens: Vec<u32>,
+    /// Where each line's tokens are in `tokens`.
+    pub(crate) ranges: Vec<(u32, u32)>,
 }
 
-/// A short stem: up to five bytes.
-struct Stem {
-    bytes: [u8; 5],
-    len: usize,
-}
-
-impl Stem {
-    fn as_slice(&self) -> &[u8] {
-        &self.bytes[..self.len]
+impl LineTokens {
+    /// The tokens of line `i`.
+    fn line(&self, i: usize) -> &[u32] {
+        let (a, b) = self.ranges[i];
+        &self.tokens[a as usize..b as usize]
     }
-}
-
-/// The light stem [`content_tokens`] takes of an ASCII word, made without normalizing the whole
-/// word: the normalized word's bytes before any apostrophe, at most five, kept when there are at
-/// least three and all are letters or digits.
-fn ascii_stem(b: &[u8]) -> Option<Stem> {
-    let start = b.iter().position(u8::is_ascii_alphanumeric)?;
-    let end = b.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
-    let mut stem = Stem {
-        bytes: [0; 5],
-        len: 0,
-    };
-    let mut last_zero = false;
-    for &c in &b[start..end] {
-        let out = if c.is_ascii_digit() {
-            if last_zero {
-                continue;
-            }
-            last_zero = true;
-            b'0'
-        } else {
-            last_zero = false;
-            c.to_ascii_lowercase()
-        };
-        if out == b'\'' {
-            break;
-        }
-        stem.bytes[stem.len] = out;
-        stem.len += 1;
-        if stem.len == 5 {
-            break;
-        }
-    }
-    (stem.len >= 3 && stem.as_slice().iter().all(u8::is_ascii_alphanumeric)).then_some(stem)
 }
 
 /// How much of each line's wording the article's lead (its first prose lines) shares: high for
 /// the page's own headline and deck, low for other articles' headlines.
-fn lead_overlap<S: AsRef<str>>(lines: &[S], prose_lines: &[usize]) -> Vec<f32> {
-    let lead: Vec<usize> = prose_lines.iter().copied().take(3).collect();
-    let mut scratch = Scratch::default();
-    let lead_tokens: Vec<(usize, Vec<u32>)> = lead
-        .iter()
-        .map(|&i| {
-            content_tokens(lines[i].as_ref(), &mut scratch);
-            (i, scratch.tokens.clone())
-        })
-        .collect();
+fn lead_overlap(tokens: &LineTokens, prose_lines: &[usize]) -> Vec<f32> {
+    let n = tokens.ranges.len();
+    let lead = &prose_lines[..prose_lines.len().min(3)];
     if lead.is_empty() {
         // Nothing to share with.
-        return vec![0.0; lines.len()];
+        return vec![0.0; n];
     }
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
+    // Which of the lead's lines hold each of the lead's tokens, one bit per lead line: a line
+    // shares a token when a lead line other than itself holds it.
+    let lead_set = LeadSet::new(lead.iter().map(|&j| tokens.line(j)));
+    (0..n)
+        .map(|i| {
             // The lead's only line has nothing else to share with: it is the lead.
             if lead == [i] {
                 return 1.0;
             }
-            // The lead's own lines were tokenized already.
-            let tokens = match lead_tokens.iter().find(|(j, _)| *j == i) {
-                Some((_, tokens)) => tokens,
-                None => {
-                    content_tokens(line.as_ref(), &mut scratch);
-                    &scratch.tokens
-                }
-            };
-            if tokens.is_empty() {
+            let line = tokens.line(i);
+            if line.is_empty() {
                 return 0.0;
             }
-            let shared = tokens
+            let others = !lead.iter().position(|&j| j == i).map_or(0, |k| 1u8 << k);
+            let shared = line
                 .iter()
-                .filter(|t| {
-                    lead_tokens
-                        .iter()
-                        .any(|(j, lt)| *j != i && lt.binary_search(t).is_ok())
-                })
+                .filter(|&&t| lead_set.lines_holding(t) & others != 0)
                 .count();
-            shared as f32 / tokens.len() as f32
+            shared as f32 / line.len() as f32
         })
         .collect()
+}
+
+/// The tokens of the lead's lines (at most 8), each with the lines that hold it, in an
+/// open-addressing table.
+struct LeadSet {
+    /// (token, lines holding it as bits); no bit set: an empty slot.
+    slots: Vec<(u32, u8)>,
+    /// `slots.len() - 1` (a power of two less one).
+    mask: usize,
+}
+
+impl LeadSet {
+    fn new<'a>(lines: impl Iterator<Item = &'a [u32]> + Clone) -> LeadSet {
+        let count: usize = lines.clone().map(<[u32]>::len).sum();
+        let len = (2 * count).next_power_of_two().max(16);
+        let mut set = LeadSet {
+            slots: vec![(0, 0); len],
+            mask: len - 1,
+        };
+        for (k, line) in lines.enumerate() {
+            for &t in line {
+                let mut at = Self::slot_of(t) & set.mask;
+                loop {
+                    let slot = &mut set.slots[at];
+                    if slot.1 == 0 || slot.0 == t {
+                        *slot = (t, slot.1 | 1 << k);
+                        break;
+                    }
+                    at = (at + 1) & set.mask;
+                }
+            }
+        }
+        set
+    }
+
+    #[inline]
+    fn slot_of(t: u32) -> usize {
+        (t.wrapping_mul(0x9e37_79b1) >> 7) as usize
+    }
+
+    /// The lead lines holding token `t`, as bits (0 when none does).
+    #[inline]
+    fn lines_holding(&self, t: u32) -> u8 {
+        let mut at = Self::slot_of(t) & self.mask;
+        loop {
+            let (token, lines) = self.slots[at];
+            if lines == 0 || token == t {
+                return lines;
+            }
+            at = (at + 1) & self.mask;
+        }
+    }
 }

@@ -164,3 +164,38 @@ pub(crate) fn flag(on: bool) -> f32 {
         0.0
     }
 }
+
+/// Counts below this have their ln(1 + count) looked up.
+const LN_TABLE_LEN: usize = 4096;
+
+/// ln(1 + k) for each k below [`LN_TABLE_LEN`].
+fn ln_table() -> &'static [f32; LN_TABLE_LEN] {
+    static TABLE: std::sync::OnceLock<Box<[f32; LN_TABLE_LEN]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t = Box::new([0.0f32; LN_TABLE_LEN]);
+        for (k, v) in t.iter_mut().enumerate() {
+            *v = ((1 + k) as f32).ln();
+        }
+        t
+    })
+}
+
+/// ln(1 + `x`), bit for bit `((1 + x) as f32).ln()`: looked up for the small counts the page
+/// features take it of (distances in lines), computed beyond.
+#[inline]
+pub(crate) fn ln_1_plus(x: usize) -> f32 {
+    match ln_table().get(x) {
+        Some(&v) => v,
+        None => ((1 + x) as f32).ln(),
+    }
+}
+
+/// ln(1 + `x`), bit for bit `(1.0 + x as f32).ln()` (the same below 2^24): looked up for the
+/// small counts the line features take it of (chars, words), computed beyond.
+#[inline]
+pub(crate) fn ln_1_plus_f32(x: u32) -> f32 {
+    match ln_table().get(x as usize) {
+        Some(&v) => v,
+        None => (1.0 + x as f32).ln(),
+    }
+}

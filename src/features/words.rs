@@ -6,96 +6,10 @@ use crate::language::{is_hangul_syllable, script_of, Script};
 /// Buffers reused from line to line, so that tokenizing a line allocates nothing.
 #[derive(Default)]
 pub(crate) struct Scratch {
+    /// A normalized word.
     pub(crate) word: String,
+    /// The shape of a short line.
     pub(crate) shape: String,
-    pub(crate) tokens: Vec<u32>,
-}
-
-/// The words of a line, split at white space: the same words as [`str::split_whitespace`],
-/// with ASCII bytes decided without decoding a char.
-pub(crate) fn words(text: &str) -> Words<'_> {
-    Words { text, pos: 0 }
-}
-
-/// Iterator of [`words`].
-pub(crate) struct Words<'a> {
-    text: &'a str,
-    pos: usize,
-}
-
-/// What a byte is to the word splitter: part of a word, ASCII white space, or the lead byte of a
-/// char that may be white space (U+0085, U+00A0, U+1680, U+2000..U+205F, U+3000 are led by
-/// C2, E1, E2 and E3). Every other byte, continuation bytes included, is part of a word.
-const WORD: u8 = 0;
-const SPACE: u8 = 1;
-const MAYBE_SPACE: u8 = 2;
-const SPLIT_CLASS: [u8; 256] = {
-    let mut t = [WORD; 256];
-    t[b'\t' as usize] = SPACE;
-    t[b'\n' as usize] = SPACE;
-    t[0x0B] = SPACE;
-    t[0x0C] = SPACE;
-    t[b'\r' as usize] = SPACE;
-    t[b' ' as usize] = SPACE;
-    t[0xC2] = MAYBE_SPACE;
-    t[0xE1] = MAYBE_SPACE;
-    t[0xE2] = MAYBE_SPACE;
-    t[0xE3] = MAYBE_SPACE;
-    t
-};
-
-impl Words<'_> {
-    /// The length of the white space char at `i`, or 0 if the char there is no white space.
-    #[inline]
-    fn space_len(&self, i: usize) -> usize {
-        match SPLIT_CLASS[self.text.as_bytes()[i] as usize] {
-            WORD => 0,
-            SPACE => 1,
-            _ => {
-                let c = self.text[i..].chars().next().expect("a char boundary");
-                if c.is_whitespace() {
-                    c.len_utf8()
-                } else {
-                    0
-                }
-            }
-        }
-    }
-}
-
-impl<'a> Iterator for Words<'a> {
-    type Item = &'a str;
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a str> {
-        let bytes = self.text.as_bytes();
-        let n = bytes.len();
-        let mut i = self.pos;
-        // Skip white space.
-        loop {
-            if i >= n {
-                self.pos = n;
-                return None;
-            }
-            match self.space_len(i) {
-                0 => break,
-                len => i += len,
-            }
-        }
-        let start = i;
-        i += 1;
-        loop {
-            while i < n && SPLIT_CLASS[bytes[i] as usize] == WORD {
-                i += 1;
-            }
-            if i >= n || self.space_len(i) > 0 {
-                break;
-            }
-            i += 1;
-        }
-        self.pos = i;
-        Some(&self.text[start..i])
-    }
 }
 
 /// The UTF-8 bytes of each pair of adjacent Hangul syllables of a word (a Hangul syllable is 3
@@ -165,6 +79,18 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
         | '\u{2794}'..='\u{2BFF}'
         | '\u{2E30}'..='\u{3004}' => false,
         c => c.is_alphanumeric(),
+    }
+}
+
+/// `word.trim_matches(|c| !keep(c))`, for a `keep` that is [`u8::is_ascii_alphanumeric`] on
+/// ASCII chars: a word that starts and ends with an ASCII letter or digit (the common case) is
+/// returned as it is, without decoding a char.
+#[inline]
+pub(crate) fn trim_to(word: &str, keep: impl Fn(char) -> bool) -> &str {
+    match word.as_bytes() {
+        [first, .., last] if first.is_ascii_alphanumeric() && last.is_ascii_alphanumeric() => word,
+        [only] if only.is_ascii_alphanumeric() => word,
+        _ => word.trim_matches(|c: char| !keep(c)),
     }
 }
 
@@ -252,7 +178,7 @@ pub(crate) fn normalize_word(word: &str, out: &mut String) -> usize {
         out.push_str(word);
         return b.len() / 3;
     }
-    let w = word.trim_matches(|c: char| !is_word_char(c));
+    let w = trim_to(word, is_word_char);
     let mut syllables = 0;
     let mut last_zero = false;
     for c in w.chars() {
@@ -287,27 +213,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn words_split_as_split_whitespace() {
-        let lines = [
-            "",
-            "  ",
-            "one",
-            " two  words\t",
-            "가나다\u{3000}라마\u{a0}바 \u{2003}x\u{1680}y\u{85}z\u{0b}w",
-            "é ü \u{2028}ß\u{202f}end\u{205f}",
-            "emoji 🙂🙂 \u{200b}zero-width",
-        ];
-        for line in lines {
-            let ours: Vec<&str> = words(line).collect();
-            let std: Vec<&str> = line.split_whitespace().collect();
-            assert_eq!(ours, std, "{line:?}");
+    fn alphanumeric_as_the_unicode_tables_say() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 
     #[test]
-    fn alphanumeric_as_the_unicode_tables_say() {
-        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
-            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+    fn trimmed_as_trim_matches() {
+        for word in [
+            "",
+            "a",
+            "-",
+            "ab",
+            "(ab)",
+            "a-",
+            "-a",
+            "“서울”",
+            "서울",
+            "a서",
+            "서a",
+            "é",
+            "1",
+            "x.",
+        ] {
+            let std = word.trim_matches(|c: char| !is_alphanumeric(c));
+            assert_eq!(trim_to(word, is_alphanumeric), std, "{word:?}");
+            let std = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            assert_eq!(
+                trim_to(word, |c| c.is_ascii_alphanumeric()),
+                std,
+                "{word:?}"
+            );
         }
     }
 
