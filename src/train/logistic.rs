@@ -343,8 +343,11 @@ struct Problem<'a> {
     /// The last parameters evaluated, with their loss and gradient: the line search asks for
     /// the loss and then the gradient at each point it tries, and L-BFGS asks again for the
     /// gradient of the point it accepts, so one pass over the rows serves all three.
-    last: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    last: RefCell<Option<Evaluation>>,
 }
+
+/// Parameters, the loss there and the gradient there.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
 
 impl Problem<'_> {
     /// Loss and gradient at `w`, from the cache when `w` was the last point evaluated.
@@ -422,9 +425,7 @@ pub(crate) fn loss_and_gradient(
         let log_sum = max + sum.ln();
         loss += log_sum - z[target as usize];
         // P − Y, the gradient of this row's loss with respect to its scores.
-        for j in 0..k {
-            p[j] /= sum;
-        }
+        p[..k].iter_mut().for_each(|v| *v /= sum);
         p[target as usize] -= 1.0;
         for j in 0..k {
             grad_b[j] += p[j];
