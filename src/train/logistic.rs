@@ -398,42 +398,60 @@ pub(crate) fn loss_and_gradient(
     alpha: f64,
     w: &[f64],
 ) -> (f64, Vec<f64>) {
+    // The class count is a constant of each instance, so that the loops over classes unroll.
+    match k {
+        1 => loss_and_gradient_k::<1>(x, y, alpha, w),
+        2 => loss_and_gradient_k::<2>(x, y, alpha, w),
+        3 => loss_and_gradient_k::<3>(x, y, alpha, w),
+        4 => loss_and_gradient_k::<4>(x, y, alpha, w),
+        5 => loss_and_gradient_k::<5>(x, y, alpha, w),
+        _ => panic!("between 1 and {K} fitted classes, got {k}"),
+    }
+}
+
+/// [`loss_and_gradient`] for `KP` fitted classes.
+fn loss_and_gradient_k<const KP: usize>(
+    x: &SparseRows,
+    y: &[u8],
+    alpha: f64,
+    w: &[f64],
+) -> (f64, Vec<f64>) {
     let d = x.ncols();
-    assert!(k <= K && w.len() == (d + 1) * k && y.len() == x.nrows());
-    let (weights, bias) = w.split_at(d * k);
+    assert!(w.len() == (d + 1) * KP && y.len() == x.nrows());
+    let (weights, bias) = w.split_at(d * KP);
     let mut grad = vec![0.0f64; w.len()];
-    let (grad_w, grad_b) = grad.split_at_mut(d * k);
+    let (grad_w, grad_b) = grad.split_at_mut(d * KP);
     let mut loss = 0.0f64;
     for (i, &target) in y.iter().enumerate() {
         let (cols, values) = x.row(i);
-        let mut z = [0.0f64; K];
-        z[..k].copy_from_slice(bias);
+        let mut z = [0.0f64; KP];
+        z.copy_from_slice(bias);
         for (&c, &v) in cols.iter().zip(values) {
             let v = f64::from(v);
-            let row = &weights[c as usize * k..c as usize * k + k];
-            for j in 0..k {
+            let row = &weights[c as usize * KP..c as usize * KP + KP];
+            for j in 0..KP {
                 z[j] += v * row[j];
             }
         }
-        let max = z[..k].iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let max = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
         let mut sum = 0.0;
-        let mut p = [0.0f64; K];
-        for j in 0..k {
+        let mut p = [0.0f64; KP];
+        for j in 0..KP {
             p[j] = (z[j] - max).exp();
             sum += p[j];
         }
         let log_sum = max + sum.ln();
         loss += log_sum - z[target as usize];
         // P − Y, the gradient of this row's loss with respect to its scores.
-        p[..k].iter_mut().for_each(|v| *v /= sum);
+        p.iter_mut().for_each(|v| *v /= sum);
         p[target as usize] -= 1.0;
-        for j in 0..k {
+        for j in 0..KP {
             grad_b[j] += p[j];
         }
         for (&c, &v) in cols.iter().zip(values) {
             let v = f64::from(v);
-            let row = &mut grad_w[c as usize * k..c as usize * k + k];
-            for j in 0..k {
+            let row = &mut grad_w[c as usize * KP..c as usize * KP + KP];
+            for j in 0..KP {
                 row[j] += v * p[j];
             }
         }
