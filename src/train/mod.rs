@@ -1,19 +1,22 @@
-//! Training: hyper-parameters checked in a `Params` type, then a linfa multinomial logistic
-//! regression over the line features, and class transitions counted from the gold sequences.
+//! Training: hyper-parameters checked in a `Params` type, then a multinomial logistic
+//! regression over the sparse line features ([`logistic`], linfa's conventions and argmin's
+//! L-BFGS), and class transitions counted from the gold sequences.
 
 pub mod align;
 pub mod crossval;
 pub mod eval;
+pub mod logistic;
 
 use std::time::Instant;
 
 use linfa::prelude::*;
 use linfa::ParamGuard;
-use linfa_logistic::MultiLogisticRegression;
 use std::ops::Range;
 use std::thread;
 
-use ndarray::{Array1, Array2, ArrayView1, Axis};
+use ndarray::Array1;
+
+use self::logistic::{LogisticParams, SparseRows};
 
 use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
@@ -127,8 +130,9 @@ impl ParamGuard for TrainParams {
 
 /// The feature matrix and gold classes of a set of pages.
 pub struct TrainingSet {
-    /// One row per line: the text features, and the structure features too for HTML pages.
-    pub records: Array2<f32>,
+    /// One row per line: the text features, and the structure features too for HTML pages;
+    /// only the non-zero values are stored.
+    pub records: SparseRows,
     /// Gold class index per line.
     pub targets: Array1<usize>,
     /// Each page's rows.
@@ -147,15 +151,16 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
 /// The training set of pages and their features; every row is `width` wide.
 fn assemble(pages: &[&LabeledPage], features: Vec<PageFeatures>, width: usize) -> TrainingSet {
     let n: usize = pages.iter().map(|p| p.lines.len()).sum();
-    let mut records = Array2::<f32>::zeros((n, width));
+    let mut records = SparseRows::new(width);
     let mut targets = Array1::<usize>::zeros(n);
     let mut ranges = Vec::with_capacity(pages.len());
     let mut row = 0;
+    let mut dense = vec![0.0f32; width];
     for (page, feats) in pages.iter().zip(&features) {
         let start = row;
         for (i, line) in page.lines.iter().enumerate() {
-            let mut r = records.row_mut(row);
-            feats.write_dense_row(i, r.as_slice_mut().expect("rows are contiguous"));
+            feats.write_dense_row(i, &mut dense);
+            records.push_dense(&dense);
             targets[row] = line.class.index();
             row += 1;
         }
@@ -265,6 +270,26 @@ impl ValidTrainParams {
         Ok(model)
     }
 
+    /// Fits one linear scorer on `records` (sparse rows) and their gold classes: the sparse
+    /// logistic regression of [`logistic`], from `init`'s weights when given (a warm start).
+    fn fit_linear(
+        &self,
+        records: SparseRows,
+        targets: Array1<usize>,
+        init: Option<&Linear>,
+    ) -> Result<Linear> {
+        let regression = LogisticParams::default()
+            .alpha(f64::from(self.alpha))
+            .max_iterations(self.max_iterations)
+            .gradient_tolerance(1e-3)
+            .check()
+            .map_err(|e| Error::Train(e.to_string()))?;
+        let dataset = DatasetBase::new(records, targets);
+        regression
+            .fit_with(init, &dataset)
+            .map_err(|e| Error::Train(format!("logistic regression failed: {e}")))
+    }
+
     /// Fits one set of stages on `pages` (whose rows `set` holds), from `start`'s weights if
     /// given; returns them with the lines per class.
     fn fit_stages(
@@ -297,13 +322,13 @@ impl ValidTrainParams {
                 .filter(|(_, &f)| f != fold)
                 .flat_map(|(r, _)| r.clone())
                 .collect();
-            let targets = set.targets.select(Axis(0), &rows);
+            let targets: Array1<usize> = rows.iter().map(|&i| set.targets[i]).collect();
             if targets.iter().all(|&c| c == targets[0]) {
                 return Ok(None);
             }
-            let records = set.records.select(Axis(0), &rows);
+            let records = set.records.select(&rows);
             let init = start.map(|s| &s.line_scorers[fold.min(s.line_scorers.len() - 1)]);
-            Ok(Some(fit_linear!(self, f32, records, targets, init)))
+            Ok(Some(self.fit_linear(records, targets, init)?))
         };
         // The halves are independent: fit them side by side when there are cores to spare.
         let halves: Vec<Result<Option<Linear>>> =
@@ -323,22 +348,15 @@ impl ValidTrainParams {
         if line_scorers.len() < 2 {
             // Too few layouts (or classes) to split: one scorer on everything.
             let init = start.map(|s| &s.line_scorers[0]);
-            line_scorers = vec![fit_linear!(
-                self,
-                f32,
-                set.records.clone(),
-                set.targets.clone(),
-                init
-            )];
+            line_scorers = vec![self.fit_linear(set.records.clone(), set.targets.clone(), init)?];
         }
 
         // Stage two: line and page features plus the context of out-of-fold first-stage
-        // probabilities, assembled as labeling assembles them. Its matrix is small, so it is
-        // fitted in f64, where L-BFGS's line search stays stable on these strongly predictive
-        // inputs (in f32 it diverges).
-        let n = set.targets.len();
+        // probabilities, assembled as labeling assembles them (rows in the same order as
+        // stage one's).
         let width = stage_two_dim(structure);
-        let mut records = Array2::<f64>::zeros((n, width));
+        drop(set.records);
+        let mut records = SparseRows::new(width);
         for ((range, &fold), page) in set.pages.iter().zip(&folds).zip(&set.features) {
             let scorers = if line_scorers.len() == 2 {
                 &line_scorers[fold..fold + 1]
@@ -346,15 +364,13 @@ impl ValidTrainParams {
                 &line_scorers[..]
             };
             let inputs = stage_two_inputs(page, &stage_one(scorers, page), structure);
-            for (row, values) in range.clone().zip(inputs.chunks_exact(width)) {
-                records
-                    .row_mut(row)
-                    .assign(&ArrayView1::from(values).mapv(f64::from));
+            debug_assert_eq!(range.len() * width, inputs.len());
+            for values in inputs.chunks_exact(width) {
+                records.push_dense(values);
             }
         }
-        drop(set.records);
         let init = start.map(|s| &s.context_scorer);
-        let context_scorer = fit_linear!(self, f64, records, set.targets, init);
+        let context_scorer = self.fit_linear(records, set.targets, init)?;
 
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
         let transitions =
@@ -365,51 +381,6 @@ impl ValidTrainParams {
         ))
     }
 }
-
-/// Fits one multinomial logistic regression with linfa, in the precision of `$records`
-/// (linfa-logistic's float trait is private, so this is a macro rather than a generic fn).
-macro_rules! fit_linear {
-    ($params:expr, $float:ty, $records:expr, $targets:expr, $init:expr) => {{
-        let params: &ValidTrainParams = $params;
-        let records: Array2<$float> = $records;
-        let targets: Array1<usize> = $targets;
-        let init: Option<&Linear> = $init;
-        let dim = records.ncols();
-        let mut regression = MultiLogisticRegression::<$float>::default()
-            .alpha(params.alpha as $float)
-            .max_iterations(params.max_iterations)
-            .gradient_tolerance(1e-3);
-        // linfa's parameter columns are the classes present, in order; a warm start needs them
-        // all, or the columns would not line up with the scorer's.
-        let mut present = [false; K];
-        targets.iter().for_each(|&c| present[c] = true);
-        if let Some(init) = init.filter(|l| l.dim() == dim && present.iter().all(|&p| p)) {
-            let mut start = Array2::<$float>::zeros((dim + 1, K));
-            for c in 0..K {
-                for f in 0..dim {
-                    start[[f, c]] = init.weights[f * K + c] as $float;
-                }
-                start[[dim, c]] = init.bias[c] as $float;
-            }
-            regression = regression.initial_params(start);
-        }
-        let dataset = Dataset::new(records, targets);
-        let fitted = regression
-            .fit(&dataset)
-            .map_err(|e| Error::Train(format!("logistic regression failed: {e}")))?;
-        // linfa orders its columns by the classes it saw; absent classes get no probability.
-        let mut weights = vec![0.0f32; dim * K];
-        let mut bias = [-30.0f32; K];
-        for (col, &class) in fitted.classes().iter().enumerate() {
-            bias[class] = fitted.intercept()[col] as f32;
-            for f in 0..dim {
-                weights[f * K + class] = fitted.params()[[f, col]] as f32;
-            }
-        }
-        Linear { weights, bias }
-    }};
-}
-use fit_linear;
 
 /// Splits pages (given by their layouts) into two folds by layout, so a layout's pages stay
 /// together; with a single layout, pages alternate.
@@ -507,7 +478,7 @@ mod tests {
             page("b", &[(Class::Copyright, "© Example Times")]),
         ];
         let set = training_set(&pages);
-        assert_eq!(set.records.dim(), (3, DIM));
+        assert_eq!((set.records.nrows(), set.records.ncols()), (3, DIM));
         assert_eq!(set.targets.to_vec(), [0, 1, 2]);
         assert_eq!(set.pages, [0..2, 2..3]);
         assert_eq!(set.features.iter().map(PageFeatures::len).sum::<usize>(), 3);
