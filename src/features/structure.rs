@@ -768,34 +768,32 @@ fn name_words(class: Option<&str>, id: Option<&str>, out: &mut Vec<u32>) {
                 continue;
             }
             let mut prev_lower = false;
-            if part.is_ascii() {
-                // Most class names: the same steps on bytes, without Unicode tables.
-                for &b in part.as_bytes() {
-                    if !b.is_ascii_alphabetic() {
-                        flush(&mut word, out);
-                        prev_lower = false;
-                        continue;
-                    }
-                    if b.is_ascii_uppercase() && prev_lower {
-                        flush(&mut word, out);
-                    }
-                    prev_lower = b.is_ascii_lowercase();
-                    word.push(b.to_ascii_lowercase() as char);
-                }
-                flush(&mut word, out);
-                continue;
-            }
             for c in part.chars() {
-                if !c.is_alphabetic() {
+                // Class names are nearly always ASCII: decided without Unicode tables.
+                let (alphabetic, upper, lower) = if c.is_ascii() {
+                    let b = c as u8;
+                    (
+                        b.is_ascii_alphabetic(),
+                        b.is_ascii_uppercase(),
+                        b.is_ascii_lowercase(),
+                    )
+                } else {
+                    (c.is_alphabetic(), c.is_uppercase(), c.is_lowercase())
+                };
+                if !alphabetic {
                     flush(&mut word, out);
                     prev_lower = false;
                     continue;
                 }
-                if c.is_uppercase() && prev_lower {
+                if upper && prev_lower {
                     flush(&mut word, out);
                 }
-                prev_lower = c.is_lowercase();
-                word.extend(c.to_lowercase());
+                prev_lower = lower;
+                if c.is_ascii() {
+                    word.push(c.to_ascii_lowercase());
+                } else {
+                    word.extend(c.to_lowercase());
+                }
             }
             flush(&mut word, out);
         }
