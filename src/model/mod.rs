@@ -152,7 +152,7 @@ impl Stages {
     pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
         let structure = self.reads_structure();
         let (line_scorers, context_scorer) = self.packed();
-        let first = stacked::stage_one_packed(std::slice::from_ref(line_scorers), page);
+        let first = stacked::stage_one_packed(line_scorers, page);
         stacked::stage_two(context_scorer, page, &first, structure)
     }
 

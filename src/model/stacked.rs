@@ -1,7 +1,7 @@
-//! The stacked model, in one place for labeling and training alike: stage one scores with the mean of
-//! line scorers over all features, stage two reads a line's own line and page features plus context
-//! features made of stage one's probabilities around it. Training fits each stage on exactly the
-//! inputs these functions give at labeling time.
+//! The stacked model, in one place for labeling and training alike: stage one scores a line
+//! from all its features (with the mean of line scorers), stage two reads a line's own line and
+//! page features plus context features made of stage one's probabilities around it. Training
+//! fits each stage on exactly the inputs these functions give at labeling time.
 
 use crate::class::Class;
 use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE, STRUCTURE_DENSE};
@@ -14,29 +14,17 @@ const K: usize = Class::COUNT;
 /// Number of features stage two reads per line: line and page features, then context features.
 pub(crate) const STAGE_TWO_DIM: usize = SECOND_STAGE_DENSE + CONTEXT_DIM;
 
-/// Stage one: the mean class probabilities of `scorers` for every line of a page.
+/// Stage one: the class probabilities of every line of a page, scored by the mean of
+/// `scorers` ([`PackedScorer::mean`]). Training calls this with the scorer of one half of the
+/// corpus; labeling keeps a model's scorers merged and calls [`stage_one_packed`].
 pub(crate) fn stage_one(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]> {
-    let packed: Vec<PackedScorer> = scorers
-        .iter()
-        .map(|s| PackedScorer::mean(std::slice::from_ref(s)))
-        .collect();
-    stage_one_packed(&packed, page)
+    stage_one_packed(&PackedScorer::mean(scorers), page)
 }
 
-/// [`stage_one`] with the scorers already packed.
-pub(crate) fn stage_one_packed(scorers: &[PackedScorer], page: &PageFeatures) -> Vec<[f32; K]> {
-    let share = 1.0 / scorers.len() as f32;
+/// [`stage_one`] with the scorer already packed.
+pub(crate) fn stage_one_packed(scorer: &PackedScorer, page: &PageFeatures) -> Vec<[f32; K]> {
     (0..page.len())
-        .map(|i| {
-            let mut p = [0.0f32; K];
-            for scorer in scorers {
-                let q = softmax(scorer.line_scores(page, i));
-                for c in 0..K {
-                    p[c] += share * q[c];
-                }
-            }
-            p
-        })
+        .map(|i| softmax(scorer.line_scores(page, i)))
         .collect()
 }
 
