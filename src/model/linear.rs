@@ -21,6 +21,19 @@ impl Linear {
     pub fn dim(&self) -> usize {
         self.weights.len() / K
     }
+
+    /// Class scores of one full feature row, computed plainly: what labeling computes with the
+    /// packed form (`packed.rs`), for tests to check against.
+    #[cfg(test)]
+    pub(crate) fn row_scores(&self, x: &[f32]) -> [f32; K] {
+        let mut s = self.bias;
+        for (weights, &v) in self.weights.chunks_exact(K).zip(x) {
+            for (s, &w) in s.iter_mut().zip(weights) {
+                *s += v * w;
+            }
+        }
+        s
+    }
 }
 
 /// Line scores are clamped into ±this before normalizing, so that no input can make a

@@ -151,15 +151,7 @@ mod tests {
         for i in 0..lines.len() {
             let mut row = vec![0.0; DIM];
             features.write_dense_row(i, &mut row);
-            let mut expected = linear.bias;
-            for (f, &v) in row.iter().enumerate() {
-                if v != 0.0 {
-                    let weights = &linear.weights[f * K..(f + 1) * K];
-                    for (e, &w) in expected.iter_mut().zip(weights) {
-                        *e += v * w;
-                    }
-                }
-            }
+            let expected = linear.row_scores(&row);
             // (Hashed pairs of one bucket are summed in the row first, so allow rounding.)
             let scores = packed.line_scores(&features, i);
             for c in 0..K {

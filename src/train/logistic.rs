@@ -518,7 +518,7 @@ mod tests {
         let x = data.records();
         let right = (0..x.nrows())
             .filter(|&i| {
-                let p = model.row_log_probs(&x.dense_row(i));
+                let p = model.row_scores(&x.dense_row(i));
                 let best = (0..K).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
                 best == data.targets()[i]
             })
