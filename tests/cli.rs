@@ -509,6 +509,29 @@ fn train_with_seed_focus(model: &Path, args: &[&str]) -> assert_cmd::assert::Ass
 }
 
 #[test]
+fn a_focus_without_labeled_pages_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let focus = dir.path().join("new-site");
+    std::fs::create_dir(&focus).unwrap();
+    // Pages as text, not yet labeled: nothing to focus on.
+    std::fs::write(focus.join("page.txt"), "Home\nA paragraph.\n").unwrap();
+    let model = dir.path().join("model.json");
+    chaff()
+        .arg("train")
+        .arg(data("seed.tsv"))
+        .arg("--focus")
+        .arg(&focus)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--focus"))
+        .stderr(predicates::str::contains("new-site"))
+        .stderr(predicates::str::contains("no labeled pages"));
+    assert!(!model.exists(), "no model is written");
+}
+
+#[test]
 fn focus_pages_are_weighed_more() {
     let dir = TempDir::new().unwrap();
     let model = dir.path().join("m.json");

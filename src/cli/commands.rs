@@ -177,6 +177,16 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
         std::fs::canonicalize(&p.path).map_or(true, |path| !html_only_files.contains(&path))
     });
     base.extend(html_only);
+    // A focus that holds no labeled page would train silently without the pages the user meant.
+    for path in &args.focus {
+        if read_corpus(std::slice::from_ref(path))?.is_empty() {
+            bail!(
+                "--focus {}: no labeled pages (*.tsv) there; focus pages are labeled pages as \
+                 `chaff label --out-dir` writes them",
+                path.display()
+            );
+        }
+    }
     let mut focus = read_corpus(&args.focus)?;
     for page in &mut focus {
         page.html_only =
