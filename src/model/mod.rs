@@ -21,8 +21,10 @@ use crate::features::{
 use crate::model::decode::Transitions;
 
 pub(crate) use linear::Linear;
-use packed::PackedScorer;
-pub(crate) use stacked::{stage_one, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM};
+pub(crate) use packed::PackedScorer;
+pub(crate) use stacked::{
+    stage_one_packed, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM,
+};
 
 /// Version of the model file format. Files of another version are refused.
 pub const FORMAT_VERSION: u32 = 3;

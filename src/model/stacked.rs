@@ -6,7 +6,7 @@
 use crate::class::Class;
 use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE, STRUCTURE_DENSE};
 
-use super::linear::{log_softmax, softmax, Linear};
+use super::linear::{log_softmax, softmax};
 use super::packed::PackedScorer;
 
 const K: usize = Class::COUNT;
@@ -14,14 +14,8 @@ const K: usize = Class::COUNT;
 /// Number of features stage two reads per line: line and page features, then context features.
 pub(crate) const STAGE_TWO_DIM: usize = SECOND_STAGE_DENSE + CONTEXT_DIM;
 
-/// Stage one: the class probabilities of every line of a page, scored by the mean of
-/// `scorers` ([`PackedScorer::mean`]). Training calls this with the scorer of one half of the
-/// corpus; labeling keeps a model's scorers merged and calls [`stage_one_packed`].
-pub(crate) fn stage_one(scorers: &[Linear], page: &PageFeatures) -> Vec<[f32; K]> {
-    stage_one_packed(&PackedScorer::mean(scorers), page)
-}
-
-/// [`stage_one`] with the scorer already packed.
+/// Stage one: the class probabilities of every line of a page. Training passes the scorer of
+/// one half of the corpus; labeling, a model's scorers merged ([`PackedScorer::mean`]).
 pub(crate) fn stage_one_packed(scorer: &PackedScorer, page: &PageFeatures) -> Vec<[f32; K]> {
     (0..page.len())
         .map(|i| softmax(scorer.line_scores(page, i)))

@@ -27,8 +27,8 @@ use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page;
 use crate::model::decode::Transitions;
 use crate::model::{
-    stage_one, stage_two_dim, stage_two_inputs, Linear, Model, Stages, TrainingSummary,
-    MAX_TRANSITION_WEIGHT,
+    stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
+    TrainingSummary, MAX_TRANSITION_WEIGHT,
 };
 
 const K: usize = Class::COUNT;
@@ -357,13 +357,18 @@ impl ValidTrainParams {
         let width = stage_two_dim(structure);
         drop(set.records);
         let mut records = SparseRows::new(width);
+        // Each page gets the scorer of the half that never saw its layout; packed once.
+        let packed: Vec<PackedScorer> = if line_scorers.len() == 2 {
+            line_scorers
+                .iter()
+                .map(|s| PackedScorer::mean(std::slice::from_ref(s)))
+                .collect()
+        } else {
+            vec![PackedScorer::mean(&line_scorers)]
+        };
         for ((range, &fold), page) in set.pages.iter().zip(&folds).zip(&set.features) {
-            let scorers = if line_scorers.len() == 2 {
-                &line_scorers[fold..fold + 1]
-            } else {
-                &line_scorers[..]
-            };
-            let inputs = stage_two_inputs(page, &stage_one(scorers, page), structure);
+            let scorer = &packed[fold.min(packed.len() - 1)];
+            let inputs = stage_two_inputs(page, &stage_one_packed(scorer, page), structure);
             debug_assert_eq!(range.len() * width, inputs.len());
             for values in inputs.chunks_exact(width) {
                 records.push_dense(values);
