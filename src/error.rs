@@ -50,6 +50,14 @@ pub enum Error {
     /// Invalid hyper-parameters or an unusable training corpus.
     #[error("training: {0}")]
     Train(String),
+    /// A site profile (`chaff sites build`) is corrupt or of another format version.
+    #[error("site profile {path}: {message}")]
+    SiteProfile {
+        /// The profile file.
+        path: String,
+        /// What is wrong, and at which byte.
+        message: String,
+    },
     /// A corpus layout file or article is malformed.
     #[error("{path}: {message}")]
     Corpus {

@@ -10,6 +10,7 @@ use crate::features::{self, PageFeatures, StructureRows};
 use crate::html::HtmlPage;
 use crate::language::{Lang, LetterCounts, PageLanguage, Segment};
 use crate::model::Model;
+use crate::site::SiteCounts;
 
 /// The label of one line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,7 +157,47 @@ impl Labeler {
         lines: &[S],
         emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
     ) -> Result<PageLanguage, E> {
-        self.label_lines(lines, |_, _| None, emit)
+        self.label_lines(lines, None, |_, _| None, emit)
+    }
+
+    /// Labels every line of a page of a site whose pages were counted (see [`crate::site`]):
+    /// the lines the site's other pages share tell the model what is the site's furniture.
+    /// Without counts (`None`), or when the site has no other page, the labels are those of
+    /// [`label_with_language`](Self::label_with_language).
+    ///
+    /// ```
+    /// use chaff::{site::SiteCounter, Labeler};
+    /// let pages = [
+    ///     ["Seoul opens a new night bus line.", "Most viewed", "Photo gallery view"],
+    ///     ["Rain is expected across the country.", "Most viewed", "Photo gallery view"],
+    /// ];
+    /// let mut counter = SiteCounter::default();
+    /// for page in &pages {
+    ///     counter.add_page("example.com", page, None);
+    /// }
+    /// let profile = counter.finish();
+    /// let (labels, _) = Labeler::builtin().label_on_site(&pages[0], profile.site("example.com"));
+    /// assert_eq!(labels.len(), 3);
+    /// ```
+    pub fn label_on_site<S: AsRef<str>>(
+        &self,
+        lines: &[S],
+        site: Option<&SiteCounts>,
+    ) -> (Vec<LineLabel>, PageLanguage) {
+        collect_labels(lines.len(), |emit| {
+            self.label_windows_on_site(lines, site, emit)
+        })
+    }
+
+    /// [`label_windows`](Self::label_windows) with the counts of the page's site, as
+    /// [`label_on_site`](Self::label_on_site).
+    pub fn label_windows_on_site<S: AsRef<str>, E>(
+        &self,
+        lines: &[S],
+        site: Option<&SiteCounts>,
+        emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
+    ) -> Result<PageLanguage, E> {
+        self.label_lines(lines, site, |_, _| None, emit)
     }
 
     /// Labels every line of a page read from HTML ([`HtmlPage::lines`], in order), reading its
@@ -172,7 +213,21 @@ impl Labeler {
     /// ```
     #[cfg(feature = "html")]
     pub fn label_html(&self, html: &HtmlPage) -> (Vec<LineLabel>, PageLanguage) {
-        collect_labels(html.lines.len(), |emit| self.label_html_windows(html, emit))
+        self.label_html_on_site(html, None)
+    }
+
+    /// [`label_html`](Self::label_html) for a page of a site whose pages were counted, with
+    /// its lines' and blocks' standing among the site's other pages (see
+    /// [`label_on_site`](Self::label_on_site)).
+    #[cfg(feature = "html")]
+    pub fn label_html_on_site(
+        &self,
+        html: &HtmlPage,
+        site: Option<&SiteCounts>,
+    ) -> (Vec<LineLabel>, PageLanguage) {
+        collect_labels(html.lines.len(), |emit| {
+            self.label_html_windows_on_site(html, site, emit)
+        })
     }
 
     /// [`label_windows`](Self::label_windows) for a page read from HTML: the labels of
@@ -183,22 +238,39 @@ impl Labeler {
         html: &HtmlPage,
         emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
     ) -> Result<PageLanguage, E> {
+        self.label_html_windows_on_site(html, None, emit)
+    }
+
+    /// [`label_html_windows`](Self::label_html_windows) with the counts of the page's site.
+    #[cfg(feature = "html")]
+    pub fn label_html_windows_on_site<E>(
+        &self,
+        html: &HtmlPage,
+        site: Option<&SiteCounts>,
+        emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
+    ) -> Result<PageLanguage, E> {
         let lines = html.texts();
         if !self.model.reads_structure() {
-            return self.label_lines(&lines, |_, _| None, emit);
+            return self.label_lines(&lines, site, |_, _| None, emit);
         }
         // A page of more lines than a window gets its structure from the whole page at once.
         let whole = (lines.len() > WINDOW_LINES).then(|| {
             let prose: Vec<bool> = lines.iter().map(|l| features::is_prose(l)).collect();
             features::structure_rows(html, &prose)
         });
+        let paths = site.map(|_| features::path_keys(html));
         self.label_lines(
             &lines,
+            site,
             |window, feats| {
-                Some(match &whole {
-                    Some(rows) => rows.window(window),
+                let mut rows = match &whole {
+                    Some(rows) => rows.window(window.clone()),
                     None => features::structure_rows(html, &features::prose_flags(feats)),
-                })
+                };
+                if let Some(paths) = &paths {
+                    features::apply_path_memory(&mut rows, &paths[window], site);
+                }
+                Some(rows)
             },
             emit,
         )
@@ -210,6 +282,7 @@ impl Labeler {
     fn label_lines<S: AsRef<str>, E>(
         &self,
         lines: &[S],
+        site: Option<&SiteCounts>,
         structure: impl Fn(Range<usize>, &PageFeatures) -> Option<StructureRows>,
         mut emit: impl FnMut(Range<usize>, &[LineLabel], &PageLanguage) -> Result<(), E>,
     ) -> Result<PageLanguage, E> {
@@ -228,6 +301,7 @@ impl Labeler {
                 &langs,
                 &counts[window.clone()],
             );
+            features::apply_site_memory(&mut feats, &lines[window.clone()], site);
             feats.structure = structure(window.clone(), &feats);
             let stages = self.model.stages_for(&feats);
             let log_probs = stages.log_probs(&feats);
@@ -288,9 +362,18 @@ fn line_languages<S: AsRef<str>>(
 pub fn analyze_page<S: AsRef<str>>(
     lines: &[S],
 ) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
+    analyze_page_on_site(lines, None)
+}
+
+/// [`analyze_page`] for a page of a site whose pages were counted: with its site features.
+pub fn analyze_page_on_site<S: AsRef<str>>(
+    lines: &[S],
+    site: Option<&SiteCounts>,
+) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
     let (page, counts) = PageLanguage::analyze(lines);
     let langs = line_languages(&page, lines, &counts);
-    let feats = features::extract_with_counts(lines, &page, &langs, &counts);
+    let mut feats = features::extract_with_counts(lines, &page, &langs, &counts);
+    features::apply_site_memory(&mut feats, lines, site);
     (page, langs, feats)
 }
 
@@ -299,11 +382,21 @@ pub fn analyze_page<S: AsRef<str>>(
 pub fn analyze_html_page(
     html: &HtmlPage,
 ) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
-    let (page, langs, mut feats) = analyze_page(&html.texts());
-    feats.structure = Some(features::structure_rows(
-        html,
-        &features::prose_flags(&feats),
-    ));
+    analyze_html_page_on_site(html, None)
+}
+
+/// [`analyze_html_page`] for a page of a site whose pages were counted.
+#[cfg(feature = "html")]
+pub fn analyze_html_page_on_site(
+    html: &HtmlPage,
+    site: Option<&SiteCounts>,
+) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
+    let (page, langs, mut feats) = analyze_page_on_site(&html.texts(), site);
+    let mut rows = features::structure_rows(html, &features::prose_flags(&feats));
+    if site.is_some() {
+        features::apply_path_memory(&mut rows, &features::path_keys(html), site);
+    }
+    feats.structure = Some(rows);
     (page, langs, feats)
 }
 

@@ -40,6 +40,7 @@ pub mod clean;
 pub mod html;
 pub mod input;
 pub mod labeler;
+pub mod site;
 #[cfg(feature = "train")]
 pub mod train;
 

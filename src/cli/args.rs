@@ -28,6 +28,25 @@ pub(crate) enum Command {
     Train(TrainArgs),
     /// Score a model on labeled pages: per-class precision, recall and F1.
     Eval(EvalArgs),
+    /// Site memory: count what a site's pages share, for labeling streams later.
+    #[command(subcommand)]
+    Sites(SitesCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SitesCommand {
+    /// Count the lines (and HTML structure paths) each site's pages share and write them as
+    /// a site profile, for `label`/`clean --site-profile` on pages that cannot be read twice.
+    Build(SitesBuildArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct SitesBuildArgs {
+    #[command(flatten)]
+    pub(crate) input: PageInput,
+    /// Where to write the site profile.
+    #[arg(short, long, value_name = "PROFILE")]
+    pub(crate) output: PathBuf,
 }
 
 #[derive(Args)]
@@ -83,6 +102,18 @@ pub(crate) struct PageInput {
     /// No progress bar.
     #[arg(long, short)]
     pub(crate) quiet: bool,
+    /// The site of every input page (site memory counts the pages of one site together);
+    /// by default an HTML page's site is the host of its canonical address, else a page's
+    /// site is the folder of its file.
+    #[arg(long, value_name = "NAME", conflicts_with = "no_site_memory")]
+    pub(crate) site: Option<String>,
+    /// Site counts from `chaff sites build` instead of counting the input files: for
+    /// standard input and streams that cannot be read twice.
+    #[arg(long, value_name = "PROFILE", conflicts_with = "no_site_memory")]
+    pub(crate) site_profile: Option<PathBuf>,
+    /// Label every page alone, without site memory.
+    #[arg(long)]
+    pub(crate) no_site_memory: bool,
 }
 
 /// What an input page is.
@@ -236,6 +267,20 @@ pub(crate) struct EvalArgs {
     /// Threads for cross-validation folds.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub(crate) threads: Option<u16>,
+    /// Label every page alone: no site memory (by default the pages of one site, the host of
+    /// the address of the HTML page beside a .tsv or else its folder, are counted together).
+    #[arg(long)]
+    pub(crate) no_site_memory: bool,
+}
+
+impl EvalArgs {
+    pub(crate) fn site_memory(&self) -> chaff::train::eval::SiteMemory {
+        if self.no_site_memory {
+            chaff::train::eval::SiteMemory::Off
+        } else {
+            chaff::train::eval::SiteMemory::On
+        }
+    }
 }
 
 /// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.

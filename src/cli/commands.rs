@@ -9,17 +9,18 @@ use linfa::ParamGuard;
 
 use chaff::html::{HtmlLine, HtmlPage};
 use chaff::labeled::{self, read_corpus, LabeledPage};
+use chaff::site::SiteCounts;
 use chaff::train::crossval::{
     by_layout, check_few_shot, few_shot, leave_one_layout_out, spread_few_shot_layouts, FewShot,
     FewShotPoint, FoldResult,
 };
-use chaff::train::eval::{evaluate, Evaluation};
+use chaff::train::eval::{evaluate_with, Evaluation};
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
 use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model, PageLanguage};
 
-use super::args::{CleanArgs, EvalArgs, LabelArgs, TrainArgs};
+use super::args::{CleanArgs, EvalArgs, LabelArgs, SitesBuildArgs, TrainArgs};
 use super::html_eval::eval_html;
-use super::pages::{for_each_page, split_languages, Beside};
+use super::pages::{count_files, for_each_page, split_languages, Beside};
 use super::records::for_each_record;
 use super::{load_labeler, note, stdout};
 
@@ -35,7 +36,7 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
     } else {
         Beside::HtmlPage
     };
-    for_each_page(&args.input, Some(extension), beside, |lines, html, out| {
+    for_each_page(&args.input, Some(extension), beside, |lines, html, site, out| {
         // Each window of lines is written as soon as it is labeled.
         let mut write = |window: Range<usize>, labels: &[LineLabel], page: &PageLanguage| {
             for (i, label) in window.zip(labels) {
@@ -57,8 +58,8 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
             anyhow::Ok(())
         };
         match html {
-            Some(html) => labeler.label_html_windows(html, &mut write)?,
-            None => labeler.label_windows(lines, &mut write)?,
+            Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
+            None => labeler.label_windows_on_site(lines, site, &mut write)?,
         };
         Ok(())
     })
@@ -69,10 +70,11 @@ pub(crate) fn label_page(
     labeler: &Labeler,
     lines: &[&str],
     html: Option<&HtmlPage>,
+    site: Option<&SiteCounts>,
 ) -> Vec<LineLabel> {
     match html {
-        Some(html) => labeler.label_html(html).0,
-        None => labeler.label(lines),
+        Some(html) => labeler.label_html_on_site(html, site).0,
+        None => labeler.label_on_site(lines, site).0,
     }
 }
 
@@ -91,7 +93,7 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, None, Beside::Nothing, |lines, html, out| {
+    for_each_page(&args.input, None, Beside::Nothing, |lines, html, site, out| {
         let mut write = |window: Range<usize>, labels: &[LineLabel], _: &PageLanguage| {
             for (line, _) in lines[window]
                 .iter()
@@ -104,11 +106,43 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
             io::Result::Ok(())
         };
         match html {
-            Some(html) => labeler.label_html_windows(html, &mut write)?,
-            None => labeler.label_windows(lines, &mut write)?,
+            Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
+            None => labeler.label_windows_on_site(lines, site, &mut write)?,
         };
         Ok(())
     })
+}
+
+pub(crate) fn sites_build(args: SitesBuildArgs) -> Result<()> {
+    let input = &args.input;
+    if input.jsonl {
+        bail!("sites build reads page files; JSONL records are not supported yet");
+    }
+    if input.site_profile.is_some() || input.no_site_memory || input.out_dir.is_some() {
+        bail!("sites build counts pages and writes --output: it takes no --site-profile, --no-site-memory or --out-dir");
+    }
+    let files: Vec<std::path::PathBuf> = input.files();
+    if files.iter().any(|f| f.as_os_str() == "-") && input.site.is_none() {
+        bail!("standard input has no folder to name its site: give --site NAME");
+    }
+    let start = std::time::Instant::now();
+    let refs: Vec<&std::path::PathBuf> = files.iter().collect();
+    let profile = count_files(input, &refs)?;
+    let name = args.output.display().to_string();
+    let file = std::fs::File::create(&args.output).map_err(|e| chaff::Error::io(&name, e))?;
+    let mut out = io::BufWriter::new(file);
+    profile
+        .write_to(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| chaff::Error::io(&name, e))?;
+    note(format_args!(
+        "{name}: {} sites, {} pages, {} repeated lines and paths kept, {:.1} s",
+        profile.len(),
+        profile.pages(),
+        profile.entries(),
+        start.elapsed().as_secs_f64()
+    ));
+    Ok(())
 }
 
 /// A labeled line of an HTML page, as `label --json` prints it: the line's report and where
@@ -240,7 +274,7 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     let cross_validation = args.cv.is_some() || args.few_shot.is_some();
     if html && !cross_validation {
         let labeler = load_labeler(&args.model)?;
-        return eval_html(&labeler, &args.corpus, args.json);
+        return eval_html(&labeler, &args.corpus, args.json, args.site_memory());
     }
     let pages = read_corpus(&args.corpus)?;
     if pages.is_empty() {
@@ -268,7 +302,7 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     }
     let labeler = load_labeler(&args.model)?;
     let mut out = stdout()?;
-    let eval: Evaluation = evaluate(&labeler, &pages);
+    let eval: Evaluation = evaluate_with(&labeler, &pages, args.site_memory());
     let report = eval.report();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;

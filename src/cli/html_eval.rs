@@ -12,13 +12,20 @@ use anyhow::{bail, Result};
 use chaff::html::read_html;
 use chaff::labeled::{corpus_files, read_page};
 use chaff::train::align::{score_page, DROPPED};
-use chaff::train::eval::Scores;
+use chaff::site::{path_keys, SiteProfile};
+use chaff::train::eval::{Scores, SiteMemory};
+use chaff::train::{count_sites, page_site};
 use chaff::{Class, Labeler};
 
 use super::stdout;
 
 /// Scores `labeler` on the `.tsv` pages of `corpus` against their `.html` pages.
-pub(crate) fn eval_html(labeler: &Labeler, corpus: &[PathBuf], json: bool) -> Result<()> {
+pub(crate) fn eval_html(
+    labeler: &Labeler,
+    corpus: &[PathBuf],
+    json: bool,
+    memory: SiteMemory,
+) -> Result<()> {
     let mut files = Vec::new();
     for path in corpus {
         files.extend(corpus_files(path)?);
@@ -30,19 +37,35 @@ pub(crate) fn eval_html(labeler: &Labeler, corpus: &[PathBuf], json: bool) -> Re
     }
     let mut confusion = [[0usize; Class::COUNT + 1]; Class::COUNT];
     let (mut exact, mut extra_total, mut lines) = (0, 0, 0);
+    let mut pages = Vec::with_capacity(files.len());
     for tsv in &files {
         let html_path = tsv.with_extension("html");
         let bytes = fs::read(&html_path)
             .map_err(|e| chaff::Error::io(html_path.display().to_string(), e))?;
         let page = read_page(tsv)?;
+        let html = read_html(&bytes, None);
+        let site = page_site(&page, html.meta.url.as_deref());
+        pages.push((page, html, site));
+    }
+    // Site memory: the pages of one site (the host of their address, else their folder) are
+    // counted together before any is labeled.
+    let sites = match memory {
+        SiteMemory::On => {
+            let names: Vec<String> = pages.iter().map(|p| p.2.clone()).collect();
+            let texts: Vec<Vec<&str>> = pages.iter().map(|p| p.1.texts()).collect();
+            let paths: Vec<Vec<u64>> = pages.iter().map(|p| path_keys(&p.1)).collect();
+            count_sites(&names, &texts, Some(&paths))
+        }
+        SiteMemory::Off => SiteProfile::default(),
+    };
+    for (page, html, site) in &pages {
         let gold: Vec<(Class, String)> = page
             .lines
             .iter()
             .map(|l| (l.class, l.text.clone()))
             .collect();
-        let html = read_html(&bytes, None);
         let texts = html.texts();
-        let (labels, _) = labeler.label_html(&html);
+        let (labels, _) = labeler.label_html_on_site(html, sites.site(site));
         let pred: Vec<(Class, &str)> = labels.iter().map(|l| l.class).zip(texts).collect();
         let (pairs, extra) = score_page(&gold, &pred);
         extra_total += extra;

@@ -10,6 +10,7 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use chaff::html::{looks_like_html, read_html, HtmlPage};
+use chaff::site::{line_key, path_keys, site_of_url, SiteCounter, SiteCounts, SiteProfile};
 use chaff::{input, Class, Labeler};
 
 use super::args::{Format, PageInput};
@@ -35,6 +36,111 @@ pub(crate) fn with_lines<R>(
         let text = input::decode_with(bytes, name, input.encoding)?;
         f(&input::page_lines(&text), None)
     }
+}
+
+/// The site memory of a run: the counts of the sites of its pages, from a `--site-profile`
+/// or counted from the input files themselves before any is labeled.
+pub(crate) struct Sites {
+    profile: Option<SiteProfile>,
+}
+
+impl Sites {
+    /// Reads `--site-profile`, or counts the sites of `files` (read once here, and again when
+    /// they are labeled). Standard input cannot be read twice, so it is not counted; a single
+    /// file has no other page to learn from; `--no-site-memory` turns memory off.
+    pub(crate) fn for_run(input: &PageInput, files: &[PathBuf]) -> Result<Sites> {
+        if input.no_site_memory {
+            return Ok(Sites { profile: None });
+        }
+        if let Some(path) = &input.site_profile {
+            let file = fs::File::open(path)
+                .map_err(|e| chaff::Error::io(path.display().to_string(), e))?;
+            let profile = SiteProfile::read_from(
+                &path.display().to_string(),
+                io::BufReader::new(file),
+            )?;
+            return Ok(Sites {
+                profile: Some(profile),
+            });
+        }
+        let countable: Vec<&PathBuf> = files.iter().filter(|f| f.as_os_str() != "-").collect();
+        if countable.len() < 2 {
+            return Ok(Sites { profile: None });
+        }
+        Ok(Sites {
+            profile: Some(count_files(input, &countable)?),
+        })
+    }
+
+    /// The counts of the site of the page read from `file` (its HTML, if any).
+    pub(crate) fn of(
+        &self,
+        input: &PageInput,
+        file: &Path,
+        html: Option<&HtmlPage>,
+    ) -> Option<&SiteCounts> {
+        let profile = self.profile.as_ref()?;
+        profile.site(&site_name(input, file, html)?)
+    }
+}
+
+/// The site a page belongs to: `--site`, else the host of the address an HTML page gives for
+/// itself (`<link rel="canonical">`, `og:url`), else the folder of its file (standard input
+/// has none).
+pub(crate) fn site_name(input: &PageInput, file: &Path, html: Option<&HtmlPage>) -> Option<String> {
+    if let Some(site) = &input.site {
+        return Some(site.clone());
+    }
+    if let Some(host) = html.and_then(|h| h.meta.url.as_deref()).and_then(site_of_url) {
+        return Some(host);
+    }
+    if file.as_os_str() == "-" {
+        return None;
+    }
+    let folder = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let folder = fs::canonicalize(&folder).unwrap_or(folder);
+    Some(format!("folder:{}", folder.display()))
+}
+
+/// Counts the lines (and structure paths) of `files` by site: pages are read and parsed in
+/// parallel batches, their keys counted in argument order.
+pub(crate) fn count_files(input: &PageInput, files: &[&PathBuf]) -> Result<SiteProfile> {
+    let pool = input.pool()?;
+    let mut counter = SiteCounter::default();
+    for batch in files.chunks(256) {
+        let keys: Vec<Result<PageKeys>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|file| {
+                    let bytes = read_input(file, input.max_page_bytes)?;
+                    with_lines(&bytes, &file.display().to_string(), input, |lines, html| {
+                        Ok(PageKeys {
+                            site: site_name(input, file, html),
+                            lines: lines.iter().filter_map(|l| line_key(l)).collect(),
+                            paths: html.map(path_keys),
+                        })
+                    })
+                })
+                .collect()
+        });
+        for page in keys {
+            let page = page?;
+            if let Some(site) = &page.site {
+                counter.add_keys(site, &page.lines, page.paths.as_deref());
+            }
+        }
+    }
+    Ok(counter.finish())
+}
+
+/// What site memory counts of one page.
+struct PageKeys {
+    site: Option<String>,
+    lines: Vec<u64>,
+    paths: Option<Vec<u64>>,
 }
 
 /// Whether a file name says HTML (`.html`, `.htm`, `.xhtml`, any case): `clean --out-dir`
@@ -203,9 +309,11 @@ pub(crate) fn for_each_page(
     input: &PageInput,
     out_extension: Option<&str>,
     beside: Beside,
-    render: impl Fn(&[&str], Option<&HtmlPage>, &mut dyn Write) -> Result<()> + Sync,
+    render: impl Fn(&[&str], Option<&HtmlPage>, Option<&SiteCounts>, &mut dyn Write) -> Result<()>
+        + Sync,
 ) -> Result<()> {
     let files = input.files();
+    let sites = Sites::for_run(input, &files)?;
     let mut targets = Vec::new();
     let mut copies = Vec::new();
     if let Some(dir) = &input.out_dir {
@@ -238,7 +346,7 @@ pub(crate) fn for_each_page(
             let name = file.display().to_string();
             let was_html = match &mut out {
                 Some(out) => with_lines(&bytes, &name, input, |lines, html| {
-                    render(lines, html, out)?;
+                    render(lines, html, sites.of(input, file, html), out)?;
                     Ok(html.is_some())
                 })?,
                 None => {
@@ -247,7 +355,7 @@ pub(crate) fn for_each_page(
                         let file = fs::File::create(target)
                             .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
                         let mut writer = io::BufWriter::new(NamedFile { file, path: target });
-                        render(lines, html, &mut writer)?;
+                        render(lines, html, sites.of(input, batch[0].as_path(), html), &mut writer)?;
                         writer.flush()?;
                         Ok(html.is_some())
                     })?
@@ -270,7 +378,7 @@ pub(crate) fn for_each_page(
                     let name = file.display().to_string();
                     let (buf, was_html) = with_lines(&bytes, &name, input, |lines, html| {
                         let mut buf = Vec::with_capacity(bytes.len() + lines.len() * 8);
-                        render(lines, html, &mut buf)?;
+                        render(lines, html, sites.of(input, file, html), &mut buf)?;
                         Ok((buf, html.is_some()))
                     })?;
                     progress.inc(bytes.len() as u64);
@@ -333,10 +441,12 @@ pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()
     for file in &files {
         output_name(file)?;
     }
+    let sites = Sites::for_run(input, &files)?;
     for file in &files {
         let bytes = read_input(file, input.max_page_bytes)?;
         let by_lang = with_lines(&bytes, &file.display().to_string(), input, |lines, html| {
-            let labels = super::commands::label_page(labeler, lines, html);
+            let site = sites.of(input, file, html);
+            let labels = super::commands::label_page(labeler, lines, html, site);
             let mut by_lang: std::collections::BTreeMap<&str, Vec<u8>> = Default::default();
             for (line, label) in lines.iter().zip(&labels) {
                 if label.class == Class::Body {

@@ -27,6 +27,7 @@ mod lexicon;
 mod line;
 mod page;
 mod registry;
+mod site;
 mod structure;
 mod words;
 
@@ -40,10 +41,13 @@ pub use self::line::line_features;
 pub use self::line::line_features_with_counts;
 #[cfg(feature = "html")]
 pub use self::structure::structure_rows;
+#[cfg(feature = "html")]
+pub use self::site::path_keys;
+pub use self::site::{apply_path_memory, apply_site_memory};
 pub use self::structure::{StructureRows, GROUP_CONTEXT_DIM, STRUCTURE_DENSE, STRUCTURE_DIM};
 
 /// Version of the feature layout. Models trained on another version are refused.
-pub const FEATURE_VERSION: u32 = 12;
+pub const FEATURE_VERSION: u32 = 13;
 
 /// Digest of the seed page's features under [`FEATURE_VERSION`] 12 (see the test
 /// `seed_page_features_are_pinned`): a change here means the layout or a value changed. (11
@@ -269,6 +273,18 @@ dense_features! {
         UnderSummaryHeading = "under_summary_heading";
         /// A site notice stands between the summary heading and the line.
         SummaryBoxClosed = "summary_box_closed";
+
+        // Site memory (`site.rs`): what the site's other pages share with the line.
+        /// No other page of the page's site is known: the site features say nothing.
+        NoSiteMemory = "no_site_memory";
+        /// ln(1 + the site's other pages) / 5, at most 1.
+        SitePages = "site_pages";
+        /// Share of the site's other pages that hold the same line.
+        SiteShare = "site_share";
+        /// The same line is on at least half of the site's other pages.
+        SiteMostPages = "site_most_pages";
+        /// Mean [`SiteShare`](Self::SiteShare) of the two lines before and the two after.
+        SiteShareNear = "site_share_near";
     }
 }
 

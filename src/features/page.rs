@@ -257,6 +257,8 @@ impl PageContext {
             p[SummaryBoxClosed] =
                 flag((h + 1..i).any(|j| rows[j][LineFeature::SiteNoticeWords] > 0.5));
         }
+        // Until site memory says otherwise (`site::apply_site_memory`).
+        p[NoSiteMemory] = 1.0;
         p
     }
 }

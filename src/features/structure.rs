@@ -161,6 +161,11 @@ dense_features! {
         HasArticleBody = "has_article_body";
         /// Share of the line's word pairs found in the JSON-LD article body.
         ArticleBodyMatch = "article_body_match";
+
+        // Site memory (`site.rs`).
+        /// Share of the site's other pages that have a block of the same structure path (tags,
+        /// classes and ids from the root down); 0 without site memory.
+        SitePathShare = "site_path_share";
     }
 }
 

@@ -20,6 +20,9 @@ pub struct PageMeta {
     pub descriptions: Vec<String>,
     /// The JSON-LD `articleBody`s (usually one), the article's text as the site stores it.
     pub article_bodies: Vec<String>,
+    /// The page's own address: its `<link rel="canonical">`, else its `og:url` (what site
+    /// memory groups HTML pages by; see [`crate::site::site_of_url`]).
+    pub url: Option<String>,
 }
 
 /// JSON-LD larger than this is not read (a page's JSON-LD is a few KB; an article body tens).
@@ -31,6 +34,7 @@ impl PageMeta {
     /// Collects the metadata of a parsed document.
     pub(crate) fn of(dom: &Dom) -> PageMeta {
         let mut meta = PageMeta::default();
+        let mut og_url = None;
         for (id, node) in dom.nodes.iter().enumerate() {
             let Data::Element { local, attrs, .. } = &node.data else {
                 continue;
@@ -44,6 +48,15 @@ impl PageMeta {
             };
             match *local {
                 local_name!("title") => push(&mut meta.titles, &text_of(dom, id as NodeId)),
+                local_name!("link")
+                    if meta.url.is_none()
+                        && attr("rel").is_some_and(|rel| {
+                            rel.split_ascii_whitespace()
+                                .any(|r| r.eq_ignore_ascii_case("canonical"))
+                        }) =>
+                {
+                    meta.url = attr("href").filter(|h| !h.is_empty()).map(str::to_string);
+                }
                 local_name!("meta") => {
                     let key = attr("property").or_else(|| attr("name")).unwrap_or("");
                     let content = attr("content").unwrap_or("");
@@ -51,6 +64,9 @@ impl PageMeta {
                         "og:title" | "twitter:title" => push(&mut meta.titles, content),
                         "description" | "og:description" | "twitter:description" => {
                             push(&mut meta.descriptions, content)
+                        }
+                        "og:url" if og_url.is_none() && !content.is_empty() => {
+                            og_url = Some(content.to_string())
                         }
                         _ => {}
                     }
@@ -69,6 +85,7 @@ impl PageMeta {
                 _ => {}
             }
         }
+        meta.url = meta.url.or(og_url);
         meta
     }
 
@@ -130,6 +147,8 @@ mod tests {
             <script type="application/ld+json">{"@context":"https://schema.org","@graph":[{"@type":"WebPage"},
               {"@type":"NewsArticle","headline":"Night buses expand","articleBody":"Seoul will expand its buses. The city said so."}]}</script>
             <script type="application/ld+json">{ broken json</script>
+            <meta property="og:url" content="https://example.com/og">
+            <link rel="alternate canonical" href="https://www.example.com/night-buses">
             </head><body><p>x</p></body></html>"#;
         let meta = PageMeta::of(&Dom::parse(html));
         assert_eq!(
@@ -137,6 +156,10 @@ mod tests {
             ["Night buses | Example Times", "Night buses expand"]
         );
         assert_eq!(meta.descriptions, ["Three routes next year."]);
+        assert_eq!(
+            meta.url.as_deref(),
+            Some("https://www.example.com/night-buses")
+        );
         assert_eq!(
             meta.article_bodies,
             ["Seoul will expand its buses. The city said so."]

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::site::SiteProfile;
 use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
 use crate::labeler::{Labeler, LineLabel};
@@ -164,14 +165,53 @@ impl Evaluation {
     }
 }
 
-/// Evaluates a labeler on labeled pages.
+/// Evaluates a labeler on labeled pages, with site memory: pages are grouped by site as
+/// [`super::page_site`] says (the host of the address of the HTML page beside a `.tsv`, else
+/// its folder).
 pub fn evaluate(labeler: &Labeler, pages: &[LabeledPage]) -> Evaluation {
+    evaluate_with(labeler, pages, SiteMemory::On)
+}
+
+/// Whether evaluation labels pages with site memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteMemory {
+    /// Every page is labeled alone.
+    Off,
+    /// Pages of one site (layout) are counted together.
+    On,
+}
+
+/// [`evaluate`], with site memory on or off.
+pub fn evaluate_with(labeler: &Labeler, pages: &[LabeledPage], memory: SiteMemory) -> Evaluation {
+    let texts: Vec<Vec<&str>> = pages.iter().map(LabeledPage::texts).collect();
+    let names: Vec<String> = pages
+        .iter()
+        .map(|p| super::page_site(p, page_url(p).as_deref()))
+        .collect();
+    let sites = match memory {
+        SiteMemory::On => super::count_sites(&names, &texts, None),
+        SiteMemory::Off => SiteProfile::default(),
+    };
     let mut eval = Evaluation::default();
-    for page in pages {
-        let predicted = labeler.label(&page.texts());
+    for ((page, lines), site) in pages.iter().zip(&texts).zip(&names) {
+        let (predicted, _) = labeler.label_on_site(lines, sites.site(site));
         eval.add(page, &predicted);
     }
     eval
+}
+
+/// The address the HTML page beside a labeled page gives for itself, if any.
+fn page_url(page: &LabeledPage) -> Option<String> {
+    #[cfg(feature = "html")]
+    {
+        let bytes = std::fs::read(page.html.as_ref()?).ok()?;
+        crate::html::read_html(&bytes, None).meta.url
+    }
+    #[cfg(not(feature = "html"))]
+    {
+        let _ = page;
+        None
+    }
 }
 
 /// Evaluates a labeler on labeled HTML pages in HTML mode: each page's `.html` is read and
@@ -181,10 +221,37 @@ pub fn evaluate(labeler: &Labeler, pages: &[LabeledPage]) -> Evaluation {
 /// which aligns them by text).
 #[cfg(feature = "html")]
 pub fn evaluate_html(labeler: &Labeler, pages: &[LabeledPage]) -> crate::Result<Evaluation> {
+    evaluate_html_with(labeler, pages, SiteMemory::On)
+}
+
+/// [`evaluate_html`], with site memory on or off: the pages of one layout (folder) are one
+/// site, their lines and structure paths counted together.
+#[cfg(feature = "html")]
+pub fn evaluate_html_with(
+    labeler: &Labeler,
+    pages: &[LabeledPage],
+    memory: SiteMemory,
+) -> crate::Result<Evaluation> {
+    let htmls = pages
+        .iter()
+        .map(read_labeled_html)
+        .collect::<crate::Result<Vec<_>>>()?;
+    let names: Vec<String> = pages
+        .iter()
+        .zip(&htmls)
+        .map(|(p, h)| super::page_site(p, h.meta.url.as_deref()))
+        .collect();
+    let sites = match memory {
+        SiteMemory::On => {
+            let texts: Vec<Vec<&str>> = htmls.iter().map(|h| h.texts()).collect();
+            let paths: Vec<Vec<u64>> = htmls.iter().map(crate::features::path_keys).collect();
+            super::count_sites(&names, &texts, Some(&paths))
+        }
+        SiteMemory::Off => SiteProfile::default(),
+    };
     let mut eval = Evaluation::default();
-    for page in pages {
-        let html = read_labeled_html(page)?;
-        let (predicted, _) = labeler.label_html(&html);
+    for ((page, html), site) in pages.iter().zip(&htmls).zip(&names) {
+        let (predicted, _) = labeler.label_html_on_site(html, sites.site(site));
         eval.add(page, &predicted);
     }
     Ok(eval)

@@ -24,7 +24,8 @@ use crate::error::{Error, Result};
 #[cfg(feature = "html")]
 use crate::features::STRUCTURE_DIM;
 use crate::features::{PageFeatures, DIM};
-use crate::labeler::analyze_page;
+use crate::labeler::analyze_page_on_site;
+use crate::site::{site_of_url, SiteCounter, SiteProfile};
 use crate::model::decode::Transitions;
 use crate::model::{
     stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
@@ -144,8 +145,83 @@ pub struct TrainingSet {
 /// Builds the feature matrix of labeled pages, with languages computed as at labeling time.
 pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let refs: Vec<&LabeledPage> = pages.iter().collect();
-    let features = pages.iter().map(|p| analyze_page(&p.texts()).2).collect();
+    let texts: Vec<Vec<&str>> = pages.iter().map(LabeledPage::texts).collect();
+    let names = training_sites(&refs, |p| page_site(p, None));
+    let sites = count_training_sites(&names, &texts, None);
+    let features = texts
+        .iter()
+        .zip(&names)
+        .map(|(lines, site)| analyze_page_on_site(lines, site.as_deref().and_then(|s| sites.site(s))).2)
+        .collect();
     assemble(&refs, features, DIM)
+}
+
+/// The site each training page is counted and shown with. A fixed hash of the page's file
+/// name sends half of the pages to their own site; a quarter to none, so that the model learns
+/// to label a page alone on its site as well as one among many; and a quarter to made-up sites
+/// of four pages of unrelated layouts, what a folder of many sites' pages gives, so that the
+/// model learns that little in common means little to learn from.
+fn training_sites(
+    pages: &[&LabeledPage],
+    site: impl Fn(&LabeledPage) -> String,
+) -> Vec<Option<String>> {
+    let hashes: Vec<u64> = pages
+        .iter()
+        .map(|p| {
+            let name = p.path.file_name().map_or(&[][..], |n| n.as_encoded_bytes());
+            name.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            })
+        })
+        .collect();
+    let mut mixed: Vec<u64> = hashes.iter().copied().filter(|h| h % 8 == 7).collect();
+    mixed.sort_unstable();
+    mixed.dedup();
+    pages
+        .iter()
+        .zip(&hashes)
+        .map(|(p, &h)| match h % 8 {
+            0..=3 => Some(site(p)),
+            4..=6 => None,
+            _ => Some(format!("mixed:{}", mixed.binary_search(&h).unwrap_or(0) / 4)),
+        })
+        .collect()
+}
+
+/// [`count_sites`] over the pages that have a training site.
+fn count_training_sites(
+    names: &[Option<String>],
+    texts: &[Vec<&str>],
+    paths: Option<&[Vec<u64>]>,
+) -> SiteProfile {
+    let mut counter = SiteCounter::default();
+    for (i, (site, lines)) in names.iter().zip(texts).enumerate() {
+        if let Some(site) = site {
+            counter.add_page(site, lines, paths.map(|p| p[i].as_slice()));
+        }
+    }
+    counter.finish()
+}
+
+/// The site a labeled page belongs to for site memory: the host of its own address (`url`,
+/// from its HTML) when it has one, else its layout (the folder it is in).
+pub fn page_site(page: &LabeledPage, url: Option<&str>) -> String {
+    url.and_then(site_of_url)
+        .unwrap_or_else(|| format!("folder:{}", page.layout))
+}
+
+/// Site memory over pages of the given `sites`, counted from their `texts` (and, for HTML
+/// pages, their structure `paths`). A page alone on its site gets no memory.
+pub fn count_sites(
+    sites: &[String],
+    texts: &[Vec<&str>],
+    paths: Option<&[Vec<u64>]>,
+) -> SiteProfile {
+    let mut counter = SiteCounter::default();
+    for (i, (site, lines)) in sites.iter().zip(texts).enumerate() {
+        counter.add_page(site, lines, paths.map(|p| p[i].as_slice()));
+    }
+    counter.finish()
 }
 
 /// The training set of pages and their features; every row is `width` wide.
@@ -183,7 +259,7 @@ pub fn html_pages(
     pages: &[LabeledPage],
 ) -> Result<(Vec<&LabeledPage>, Vec<PageFeatures>, Vec<&LabeledPage>)> {
     let mut matching = Vec::new();
-    let mut features = Vec::new();
+    let mut htmls = Vec::new();
     let mut differing = Vec::new();
     for page in pages {
         let Some(path) = &page.html else { continue };
@@ -191,11 +267,28 @@ pub fn html_pages(
         let html = crate::html::read_html(&bytes, None);
         if eval::same_lines(&html.texts(), &page.texts()) {
             matching.push(page);
-            features.push(crate::labeler::analyze_html_page(&html).2);
+            htmls.push(html);
         } else {
             differing.push(page);
         }
     }
+    let texts: Vec<Vec<&str>> = htmls.iter().map(|h| h.texts()).collect();
+    let paths: Vec<Vec<u64>> = htmls.iter().map(crate::features::path_keys).collect();
+    let urls: std::collections::HashMap<&std::path::Path, Option<&str>> = matching
+        .iter()
+        .zip(&htmls)
+        .map(|(p, h)| (p.path.as_path(), h.meta.url.as_deref()))
+        .collect();
+    let names = training_sites(&matching, |p| page_site(p, urls[p.path.as_path()]));
+    let sites = count_training_sites(&names, &texts, Some(&paths));
+    let features = htmls
+        .iter()
+        .zip(&names)
+        .map(|(html, site)| {
+            let site = site.as_deref().and_then(|s| sites.site(s));
+            crate::labeler::analyze_html_page_on_site(html, site).2
+        })
+        .collect();
     Ok((matching, features, differing))
 }
 
