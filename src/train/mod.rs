@@ -140,27 +140,39 @@ pub struct TrainingSet {
     pub pages: Vec<Range<usize>>,
     /// Each page's features, as labeling computes them.
     pub features: Vec<PageFeatures>,
+    /// Which of the given pages each page of the set is: a page of a site is there twice,
+    /// without and with site memory.
+    pub sources: Vec<usize>,
 }
 
 /// Builds the feature matrix of labeled pages, with languages computed as at labeling time.
 pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
-    let refs: Vec<&LabeledPage> = pages.iter().collect();
     let texts: Vec<Vec<&str>> = pages.iter().map(LabeledPage::texts).collect();
+    let refs: Vec<&LabeledPage> = pages.iter().collect();
     let names = training_sites(&refs, |p| page_site(p, None));
     let sites = count_training_sites(&names, &texts, None);
-    let features = texts
-        .iter()
-        .zip(&names)
-        .map(|(lines, site)| analyze_page_on_site(lines, site.as_deref().and_then(|s| sites.site(s))).2)
-        .collect();
-    assemble(&refs, features, DIM)
+    let mut sources = Vec::with_capacity(2 * pages.len());
+    let mut features = Vec::with_capacity(2 * pages.len());
+    for (i, (lines, site)) in texts.iter().zip(&names).enumerate() {
+        let alone = analyze_page_on_site(lines, None).2;
+        if let Some(site) = site.as_deref().and_then(|s| sites.site(s)) {
+            let mut remembered = alone.clone();
+            crate::features::apply_site_memory(&mut remembered, lines, Some(site));
+            sources.push(i);
+            features.push(remembered);
+        }
+        sources.push(i);
+        features.push(alone);
+    }
+    let set_pages: Vec<&LabeledPage> = sources.iter().map(|&i| &pages[i]).collect();
+    assemble(&set_pages, features, DIM, sources)
 }
 
-/// The site each training page is counted and shown with. A fixed hash of the page's file
-/// name sends half of the pages to their own site; a quarter to none, so that the model learns
-/// to label a page alone on its site as well as one among many; and a quarter to made-up sites
-/// of four pages of unrelated layouts, what a folder of many sites' pages gives, so that the
-/// model learns that little in common means little to learn from.
+/// The site each training page is counted and shown with, besides being shown alone (so that
+/// the model labels a page alone on its site as well as it did without site memory). A fixed
+/// hash of the page's file name sends three pages in four to their own site, and the fourth to
+/// a made-up site of four pages of unrelated layouts, what a folder of many sites' pages
+/// gives, so that the model learns that little in common means little to learn from.
 fn training_sites(
     pages: &[&LabeledPage],
     site: impl Fn(&LabeledPage) -> String,
@@ -174,15 +186,14 @@ fn training_sites(
             })
         })
         .collect();
-    let mut mixed: Vec<u64> = hashes.iter().copied().filter(|h| h % 8 == 7).collect();
+    let mut mixed: Vec<u64> = hashes.iter().copied().filter(|h| h % 4 == 3).collect();
     mixed.sort_unstable();
     mixed.dedup();
     pages
         .iter()
         .zip(&hashes)
-        .map(|(p, &h)| match h % 8 {
-            0..=3 => Some(site(p)),
-            4..=6 => None,
+        .map(|(p, &h)| match h % 4 {
+            0..=2 => Some(site(p)),
             _ => Some(format!("mixed:{}", mixed.binary_search(&h).unwrap_or(0) / 4)),
         })
         .collect()
@@ -225,7 +236,12 @@ pub fn count_sites(
 }
 
 /// The training set of pages and their features; every row is `width` wide.
-fn assemble(pages: &[&LabeledPage], features: Vec<PageFeatures>, width: usize) -> TrainingSet {
+fn assemble(
+    pages: &[&LabeledPage],
+    features: Vec<PageFeatures>,
+    width: usize,
+    sources: Vec<usize>,
+) -> TrainingSet {
     let n: usize = pages.iter().map(|p| p.lines.len()).sum();
     let mut records = SparseRows::new(width);
     let mut targets = Array1::<usize>::zeros(n);
@@ -247,6 +263,7 @@ fn assemble(pages: &[&LabeledPage], features: Vec<PageFeatures>, width: usize) -
         targets,
         pages: ranges,
         features,
+        sources,
     }
 }
 
@@ -272,6 +289,29 @@ pub fn html_pages(
             differing.push(page);
         }
     }
+    let features = htmls
+        .iter()
+        .map(|html| crate::labeler::analyze_html_page(html).2)
+        .collect();
+    Ok((matching, features, differing))
+}
+
+/// The training set of the HTML stages: the labeled HTML pages among `pages` whose lines are
+/// chaff's, each alone and, when its site has other pages, with site memory too (as
+/// [`training_set`] does for text), with the pages of the set in order.
+#[cfg(feature = "html")]
+fn html_training_set(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, TrainingSet)> {
+    let mut matching = Vec::new();
+    let mut htmls = Vec::new();
+    for page in pages {
+        let Some(path) = &page.html else { continue };
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+        let html = crate::html::read_html(&bytes, None);
+        if eval::same_lines(&html.texts(), &page.texts()) {
+            matching.push(page);
+            htmls.push(html);
+        }
+    }
     let texts: Vec<Vec<&str>> = htmls.iter().map(|h| h.texts()).collect();
     let paths: Vec<Vec<u64>> = htmls.iter().map(crate::features::path_keys).collect();
     let urls: std::collections::HashMap<&std::path::Path, Option<&str>> = matching
@@ -281,15 +321,25 @@ pub fn html_pages(
         .collect();
     let names = training_sites(&matching, |p| page_site(p, urls[p.path.as_path()]));
     let sites = count_training_sites(&names, &texts, Some(&paths));
-    let features = htmls
-        .iter()
-        .zip(&names)
-        .map(|(html, site)| {
-            let site = site.as_deref().and_then(|s| sites.site(s));
-            crate::labeler::analyze_html_page_on_site(html, site).2
-        })
-        .collect();
-    Ok((matching, features, differing))
+    let mut sources = Vec::with_capacity(2 * matching.len());
+    let mut features = Vec::with_capacity(2 * matching.len());
+    for (i, (html, site)) in htmls.iter().zip(&names).enumerate() {
+        let alone = crate::labeler::analyze_html_page(html).2;
+        if let Some(site) = site.as_deref().and_then(|s| sites.site(s)) {
+            let mut remembered = alone.clone();
+            crate::features::apply_site_memory(&mut remembered, &texts[i], Some(site));
+            if let Some(rows) = &mut remembered.structure {
+                crate::features::apply_path_memory(rows, &paths[i], Some(site));
+            }
+            sources.push(i);
+            features.push(remembered);
+        }
+        sources.push(i);
+        features.push(alone);
+    }
+    let set_pages: Vec<&LabeledPage> = sources.iter().map(|&i| matching[i]).collect();
+    let set = assemble(&set_pages, features, DIM + STRUCTURE_DIM, sources);
+    Ok((set_pages, set))
 }
 
 impl ValidTrainParams {
@@ -320,7 +370,7 @@ impl ValidTrainParams {
             ));
         }
         let set = training_set(&text_pages);
-        let refs: Vec<&LabeledPage> = text_pages.iter().collect();
+        let refs: Vec<&LabeledPage> = set.sources.iter().map(|&i| &text_pages[i]).collect();
         let text_params = ValidTrainParams {
             max_iterations: if self.html_scoring_only {
                 1
@@ -329,7 +379,12 @@ impl ValidTrainParams {
             },
             ..self.clone()
         };
-        let (text, lines_per_class) = text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        let (text, _) = text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        // Each page once, though a page of a site is in the set twice.
+        let mut lines_per_class = [0usize; K];
+        for line in text_pages.iter().flat_map(|p| &p.lines) {
+            lines_per_class[line.class.index()] += 1;
+        }
         #[allow(unused_mut)]
         let mut summary = TrainingSummary {
             pages: text_pages.len(),
@@ -340,10 +395,10 @@ impl ValidTrainParams {
             html_pages: 0,
         };
         #[cfg(feature = "html")]
-        let (html_refs, html_features, _) = html_pages(pages)?;
+        let (html_refs, html_set) = html_training_set(pages)?;
         #[cfg(feature = "html")]
         {
-            summary.html_pages = html_refs.len();
+            summary.html_pages = html_set.sources.last().map_or(0, |&i| i + 1);
         }
         let model = Model::new(
             text.line_scorers,
@@ -353,9 +408,8 @@ impl ValidTrainParams {
         )?;
         #[cfg(feature = "html")]
         if !html_refs.is_empty() {
-            let set = assemble(&html_refs, html_features, DIM + STRUCTURE_DIM);
             let start = start.and_then(|m| m.html.as_ref());
-            let (html, _) = self.fit_stages(&html_refs, set, start).map_err(|e| {
+            let (html, _) = self.fit_stages(&html_refs, html_set, start).map_err(|e| {
                 Error::Train(format!("the HTML stages, on the labeled HTML pages: {e}"))
             })?;
             return model.with_html(html);
