@@ -28,6 +28,11 @@ pub(crate) enum Command {
     Train(TrainArgs),
     /// Score a model on labeled pages: per-class precision, recall and F1.
     Eval(EvalArgs),
+    /// Review labeled pages, least confident lines first: identical lines are asked about
+    /// once, answers read line by line from standard input, corrections written back in place.
+    Review(ReviewArgs),
+    /// Print the lines two models label differently: PAGE:LINE<TAB>A<TAB>B<TAB>TEXT.
+    Diff(DiffArgs),
 }
 
 #[derive(Args)]
@@ -236,6 +241,38 @@ pub(crate) struct EvalArgs {
     /// Threads for cross-validation folds.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub(crate) threads: Option<u16>,
+}
+
+#[derive(Args)]
+pub(crate) struct ReviewArgs {
+    /// Labeled `.tsv` pages (as `chaff label --out-dir` writes them); a `NAME.html` beside a
+    /// `NAME.tsv` with the same lines is labeled from its HTML.
+    #[arg(required = true, value_name = "PAGE")]
+    pub(crate) pages: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) model: Option<PathBuf>,
+    /// Print the groups in review order without asking or writing anything, one a line:
+    /// RANK<TAB>CONFIDENCE<TAB>CLASS<TAB>MODEL_CLASS<TAB>COUNT<TAB>TEXT.
+    #[arg(long)]
+    pub(crate) list: bool,
+    /// Show at most N groups (the N least confident).
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// Pages: text, HTML, or labeled `.tsv` pages (their TEXT column, or the `NAME.html`
+    /// beside them when it holds the same lines).
+    #[arg(required = true, value_name = "PAGE")]
+    pub(crate) pages: Vec<PathBuf>,
+    /// The two models to compare, A then B: model files, or `builtin`.
+    #[arg(long, value_name = "MODEL", required = true)]
+    pub(crate) model: Vec<String>,
+    /// One JSON object per differing line: page, line, a, b, text.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.
