@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -74,7 +74,9 @@ pub(crate) fn review(args: ReviewArgs) -> Result<()> {
     let stdin = io::stdin();
     let mut answers = stdin.lock();
     let mut out = stdout()?;
-    let summary = ask(&mut pages, &groups, &mut answers, &mut out)?;
+    // Answers piped in are echoed after their prompt, so the transcript reads as a dialogue.
+    let echo = !stdin.is_terminal();
+    let summary = ask(&mut pages, &groups, &mut answers, &mut out, echo)?;
     out.flush()?;
     let mut written = 0;
     for page in &pages {
@@ -308,6 +310,7 @@ fn ask(
     groups: &[Group],
     answers: &mut dyn BufRead,
     out: &mut dyn Write,
+    echo: bool,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
     if !groups.is_empty() {
@@ -342,6 +345,9 @@ fn ask(
             if read == 0 {
                 writeln!(out)?;
                 break 'groups;
+            }
+            if echo {
+                writeln!(out, "{}", line.trim_end_matches(['\r', '\n']))?;
             }
             match parse_answer(&line) {
                 Ok(Answer::Keep) => break,
