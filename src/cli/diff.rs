@@ -118,7 +118,11 @@ pub(crate) fn diff(args: DiffArgs) -> Result<()> {
     let mut by_count: Vec<_> = pairs.into_iter().collect();
     by_count.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
     for ((ca, cb), n) in by_count {
-        note(format_args!("  {:<10} -> {:<10} {n:>6}", ca.as_str(), cb.as_str()));
+        note(format_args!(
+            "  {:<10} -> {:<10} {n:>6}",
+            ca.as_str(),
+            cb.as_str()
+        ));
     }
     Ok(())
 }

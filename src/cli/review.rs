@@ -80,7 +80,12 @@ pub(crate) fn review(args: ReviewArgs) -> Result<()> {
     out.flush()?;
     let mut written = 0;
     for page in &pages {
-        if page.lines.iter().zip(&page.labeled.lines).any(|(l, o)| l.class != o.class) {
+        if page
+            .lines
+            .iter()
+            .zip(&page.labeled.lines)
+            .any(|(l, o)| l.class != o.class)
+        {
             write_atomically(&page.path, &rewrite(page)?)?;
             written += 1;
         }
@@ -121,8 +126,8 @@ fn read_review_page(path: &Path, labeler: &Labeler) -> Result<Page> {
     let html_path = path.with_extension("html");
     let mut labels = None;
     if html_path.is_file() {
-        let html_bytes =
-            fs::read(&html_path).map_err(|e| chaff::Error::io(html_path.display().to_string(), e))?;
+        let html_bytes = fs::read(&html_path)
+            .map_err(|e| chaff::Error::io(html_path.display().to_string(), e))?;
         let html = read_html(&html_bytes, None);
         if same_lines(&html.texts(), &texts) {
             labels = Some(labeler.label_html(&html).0);
@@ -214,7 +219,12 @@ fn current_classes(pages: &[Page], group: &Group) -> String {
 }
 
 fn model_classes(pages: &[Page], group: &Group) -> String {
-    classes_of(group.members.iter().map(|&(p, i)| pages[p].lines[i].model.class))
+    classes_of(
+        group
+            .members
+            .iter()
+            .map(|&(p, i)| pages[p].lines[i].model.class),
+    )
 }
 
 /// `--list`: one line per group, `RANK<TAB>CONFIDENCE<TAB>CURRENT<TAB>MODEL<TAB>COUNT<TAB>TEXT`.
@@ -291,10 +301,10 @@ fn locations(pages: &[Page], group: &Group) -> String {
         .take(3)
         .map(|&(p, i)| {
             let page = &pages[p];
-            let name = page
-                .path
-                .file_name()
-                .map_or_else(|| page.path.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let name = page.path.file_name().map_or_else(
+                || page.path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             format!("{name}:{}", page.lines[i].file_line)
         })
         .collect();
@@ -460,7 +470,9 @@ mod tests {
         assert_eq!(parse_answer("co"), Ok(Answer::Set(Class::Copyright)));
         assert_eq!(parse_answer("r"), Ok(Answer::Set(Class::Related)));
         assert_eq!(parse_answer("Related"), Ok(Answer::Set(Class::Related)));
-        assert!(parse_answer("c").unwrap_err().contains("chrome or copyright"));
+        assert!(parse_answer("c")
+            .unwrap_err()
+            .contains("chrome or copyright"));
         assert!(parse_answer("x").is_err());
         assert!(parse_answer("bodyx").is_err());
     }
