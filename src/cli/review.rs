@@ -447,9 +447,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         fs::rename(&temp, &target)
     };
     write()
-        .map_err(|e| {
+        .inspect_err(|_| {
             let _ = fs::remove_file(&temp);
-            e
         })
         .with_context(|| format!("{name}: cannot write the corrected page"))
 }
