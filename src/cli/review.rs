@@ -78,18 +78,30 @@ pub(crate) fn review(args: ReviewArgs) -> Result<()> {
     let echo = !stdin.is_terminal();
     let summary = ask(&mut pages, &groups, &mut answers, &mut out, echo)?;
     out.flush()?;
-    let mut written = 0;
-    for page in &pages {
-        if page
-            .lines
-            .iter()
-            .zip(&page.labeled.lines)
-            .any(|(l, o)| l.class != o.class)
-        {
-            write_atomically(&page.path, &rewrite(page)?)?;
-            written += 1;
+    let changed: Vec<&Page> = pages
+        .iter()
+        .filter(|page| {
+            page.lines
+                .iter()
+                .zip(&page.labeled.lines)
+                .any(|(l, o)| l.class != o.class)
+        })
+        .collect();
+    // An edit made in the meantime (in an editor) is not overwritten; and then no page is
+    // written, so the answers stay all or nothing.
+    for page in &changed {
+        if fs::read(&page.path).ok().as_ref() != Some(&page.bytes) {
+            bail!(
+                "{}: the file changed during the review; no corrections were written",
+                page.path.display()
+            );
         }
     }
+    let rewritten: Vec<Vec<u8>> = changed.iter().map(|p| rewrite(p)).collect::<Result<_>>()?;
+    for (page, bytes) in changed.iter().zip(&rewritten) {
+        write_atomically(&page.path, bytes)?;
+    }
+    let written = changed.len();
     note(format_args!(
         "review: {} of {} groups shown, {} corrections, {} lines changed, {} pages written",
         summary.shown,
