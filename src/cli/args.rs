@@ -28,8 +28,9 @@ pub(crate) enum Command {
     Train(TrainArgs),
     /// Score a model on labeled pages: per-class precision, recall and F1.
     Eval(EvalArgs),
-    /// Review labeled pages, least confident lines first: identical lines are asked about
-    /// once, answers read line by line from standard input, corrections written back in place.
+    /// Correct labeled pages in place, least confident lines first, one answer a line on stdin.
+    ///
+    /// Identical lines across the pages are asked about once; `--list` prints the order.
     Review(ReviewArgs),
     /// Print the lines two models label differently: PAGE:LINE<TAB>A<TAB>B<TAB>TEXT.
     Diff(DiffArgs),
@@ -253,7 +254,8 @@ pub(crate) struct ReviewArgs {
     #[arg(long, value_name = "PATH")]
     pub(crate) model: Option<PathBuf>,
     /// Print the groups in review order without asking or writing anything, one a line:
-    /// RANK<TAB>CONFIDENCE<TAB>CLASS<TAB>MODEL_CLASS<TAB>COUNT<TAB>TEXT.
+    /// RANK<TAB>CONFIDENCE<TAB>CLASS<TAB>MODEL_CLASS<TAB>COUNT<TAB>TEXT (a group whose lines
+    /// have different classes shows them most frequent first: `body+chrome`).
     #[arg(long)]
     pub(crate) list: bool,
     /// Show at most N groups (the N least confident).
@@ -264,10 +266,11 @@ pub(crate) struct ReviewArgs {
 #[derive(Args)]
 pub(crate) struct DiffArgs {
     /// Pages: text, HTML, or labeled `.tsv` pages (their TEXT column, or the `NAME.html`
-    /// beside them when it holds the same lines).
+    /// beside them when it holds the same lines). LINE in the output is the line's number in
+    /// `chaff label`'s output for the page.
     #[arg(required = true, value_name = "PAGE")]
     pub(crate) pages: Vec<PathBuf>,
-    /// The two models to compare, A then B: model files, or `builtin`.
+    /// The two models to compare, given twice (A, then B): model files, or `builtin`.
     #[arg(long, value_name = "MODEL", required = true)]
     pub(crate) model: Vec<String>,
     /// One JSON object per differing line: page, line, a, b, text.
