@@ -202,7 +202,9 @@ impl SiteCounter {
         keys.extend_from_slice(lines);
         keys.sort_unstable();
         keys.dedup();
-        let digest = keys.iter().fold(FNV_OFFSET, |h, k| fnv(h, &k.to_le_bytes()));
+        let digest = keys
+            .iter()
+            .fold(FNV_OFFSET, |h, k| fnv(h, &k.to_le_bytes()));
         let tally = match self.sites.get_mut(site) {
             Some(tally) => tally,
             None => self.sites.entry(site.to_string()).or_default(),
@@ -417,11 +419,15 @@ impl<'a> ProfileReader<'a> {
     }
 
     fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
 
     fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("8 bytes"),
+        ))
     }
 }
 
@@ -432,7 +438,10 @@ pub fn site_of_url(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or_else(
         || url.strip_prefix("//").unwrap_or(""),
         |(scheme, rest)| {
-            if scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+            if scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            {
                 rest
             } else {
                 ""
@@ -492,7 +501,10 @@ mod tests {
         }
         let profile = counter.finish();
         let site = profile.site("s").unwrap();
-        assert_eq!(site.line_pages(line_key("Share").unwrap()), MAX_LINES_PER_SITE as u32);
+        assert_eq!(
+            site.line_pages(line_key("Share").unwrap()),
+            MAX_LINES_PER_SITE as u32
+        );
         assert!(site.len() <= MAX_LINES_PER_SITE);
     }
 
@@ -516,7 +528,10 @@ mod tests {
         let err = SiteProfile::read_from("p", &bytes[..bytes.len() - 3]).unwrap_err();
         assert!(err.to_string().contains("ends early"), "{err}");
         let err = SiteProfile::read_from("p", &b"{\"json\":1}"[..]).unwrap_err();
-        assert!(err.to_string().contains("not a chaff site profile"), "{err}");
+        assert!(
+            err.to_string().contains("not a chaff site profile"),
+            "{err}"
+        );
         let mut newer = bytes.clone();
         newer[12] = 9;
         let err = SiteProfile::read_from("p", &newer[..]).unwrap_err();
@@ -529,7 +544,10 @@ mod tests {
             site_of_url("https://www.Example.com:8080/a?b").as_deref(),
             Some("example.com")
         );
-        assert_eq!(site_of_url("http://news.mk.co.kr").as_deref(), Some("news.mk.co.kr"));
+        assert_eq!(
+            site_of_url("http://news.mk.co.kr").as_deref(),
+            Some("news.mk.co.kr")
+        );
         assert_eq!(site_of_url("//cdn.x.org/p").as_deref(), Some("cdn.x.org"));
         assert_eq!(site_of_url("https://u:p@h.net/").as_deref(), Some("h.net"));
         assert_eq!(site_of_url("not a url"), None);

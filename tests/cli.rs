@@ -661,3 +661,319 @@ fn a_page_over_a_window_is_labeled_in_order_with_one_label_per_line() {
     let json = stdout_of(chaff().args(["label", "--json"]).arg(&page));
     assert_eq!(json.lines().count(), inputs.len());
 }
+
+/// Two labeled pages in `dir` made from the seed page: `a.tsv` as it is but with a no-break
+/// space (U+00A0) in its byline, `b.tsv` the same lines with a BOM, CRLF endings and a blank
+/// line, so that every text is in both pages. Returns the pages and the byline's text.
+fn review_pages(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let seed = fs::read_to_string(data("seed.tsv")).unwrap();
+    let seed = seed.replace("BY MICHAEL LEE", "BY MICHAEL\u{a0}LEE");
+    assert!(seed.contains('\u{a0}'));
+    let a = dir.join("a.tsv");
+    let b = dir.join("b.tsv");
+    fs::write(&a, &seed).unwrap();
+    let crlf = seed.replacen('\n', "\n\n", 1).replace('\n', "\r\n");
+    fs::write(&b, format!("\u{feff}{crlf}")).unwrap();
+    let byline = seed
+        .lines()
+        .find(|l| l.contains('\u{a0}'))
+        .unwrap()
+        .splitn(3, '\t')
+        .nth(2)
+        .unwrap()
+        .to_string();
+    (a, b, byline)
+}
+
+/// `review --list`: rank, confidence, current class, model's class, count, text.
+fn review_list(pages: &[&Path]) -> Vec<Vec<String>> {
+    let out = stdout_of(chaff().args(["review", "--list"]).args(pages));
+    out.lines()
+        .map(|l| l.splitn(6, '\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// `bytes` with the CLASS field of every labeled line whose text is `text` set to `class`.
+fn with_class(bytes: &[u8], text: &str, class: &str) -> Vec<u8> {
+    let s = std::str::from_utf8(bytes).unwrap();
+    let mut out = String::new();
+    for piece in s.split_inclusive('\n') {
+        let content = piece.trim_end_matches(['\r', '\n']);
+        let fields: Vec<&str> = content.splitn(3, '\t').collect();
+        if fields.len() == 3 && fields[2] == text {
+            let rest = &piece[piece.find('\t').unwrap()..];
+            let bom = if fields[0].starts_with('\u{feff}') {
+                "\u{feff}"
+            } else {
+                ""
+            };
+            out.push_str(&format!("{bom}{class}{rest}"));
+        } else {
+            out.push_str(piece);
+        }
+    }
+    out.into_bytes()
+}
+
+#[test]
+fn review_list_orders_groups_least_confident_first() {
+    let dir = TempDir::new().unwrap();
+    let (a, b, _) = review_pages(dir.path());
+    let rows = review_list(&[&a, &b]);
+    assert_eq!(rows.len(), seed_gold().len(), "one group per distinct text");
+    let confidences: Vec<f64> = rows.iter().map(|r| r[1].parse().unwrap()).collect();
+    assert!(
+        confidences.windows(2).all(|w| w[0] <= w[1]),
+        "{confidences:?}"
+    );
+    assert!(confidences.iter().all(|c| (0.2..=1.0).contains(c)));
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row[0], (i + 1).to_string());
+        assert_eq!(row[4], "2", "each text is in both pages: {row:?}");
+        assert!(["body", "chrome", "copyright", "byline", "related"].contains(&row[2].as_str()));
+    }
+    let limited = stdout_of(chaff().args(["review", "--list", "--limit", "3"]).arg(&a));
+    assert_eq!(limited.lines().count(), 3);
+}
+
+#[test]
+fn review_answers_change_every_line_of_a_group_and_keep_the_rest_byte_for_byte() {
+    let dir = TempDir::new().unwrap();
+    let (a, b, byline) = review_pages(dir.path());
+    let (a0, b0) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    let rows = review_list(&[&a, &b]);
+    // Keep every group up to the byline's, which becomes `related`; a wrong answer first is
+    // asked again; then quit.
+    let mut answers = String::new();
+    for row in &rows {
+        if row[5] == byline {
+            answers.push_str("c\nxyz\nr\nq\n");
+            break;
+        }
+        answers.push('\n');
+    }
+    let assert = chaff()
+        .arg("review")
+        .arg(&a)
+        .arg(&b)
+        .write_stdin(answers)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 corrections, 2 lines changed, 2 pages written",
+        ));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert!(out.contains("could be chrome or copyright"), "{out}");
+    assert!(out.contains("\"xyz\" is no class"), "{out}");
+    assert!(
+        out.contains(&format!("byline ×2 (a.tsv:19, b.tsv:20)  {byline}")),
+        "{out}"
+    );
+    assert_eq!(fs::read(&a).unwrap(), with_class(&a0, &byline, "related"));
+    assert_eq!(fs::read(&b).unwrap(), with_class(&b0, &byline, "related"));
+    assert_ne!(fs::read(&a).unwrap(), a0);
+    // Only the pages remain in the folder: the temporary files were renamed over them.
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn review_saves_at_end_of_input_and_a_keep_changes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let (a, b, _) = review_pages(dir.path());
+    let (a0, b0) = (fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    let rows = review_list(&[&a, &b]);
+    // Enter and the current class itself both keep: nothing is written.
+    chaff()
+        .arg("review")
+        .arg(&a)
+        .arg(&b)
+        .write_stdin(format!("\n{}\n", rows[1][2]))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "3 of 30 groups shown, 0 corrections, 0 lines changed, 0 pages written",
+        ));
+    assert_eq!(fs::read(&a).unwrap(), a0);
+    assert_eq!(fs::read(&b).unwrap(), b0);
+    // Input ends right after an answer: it is saved as with `q`.
+    let other = if rows[0][2] == "chrome" {
+        "body"
+    } else {
+        "chrome"
+    };
+    chaff()
+        .arg("review")
+        .arg(&a)
+        .arg(&b)
+        .write_stdin(format!("{other}\n"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 lines changed, 2 pages written"));
+    assert_eq!(fs::read(&a).unwrap(), with_class(&a0, &rows[0][5], other));
+    assert_eq!(fs::read(&b).unwrap(), with_class(&b0, &rows[0][5], other));
+}
+
+#[test]
+fn review_errors_name_the_file_and_line() {
+    let dir = TempDir::new().unwrap();
+    let good = dir.path().join("good.tsv");
+    fs::write(&good, "body\teng\tFine line\n").unwrap();
+    let bad = dir.path().join("bad.tsv");
+    fs::write(&bad, "body\teng\tFine line\n\nchrome eng no tabs\n").unwrap();
+    chaff()
+        .arg("review")
+        .arg(&good)
+        .arg(&bad)
+        .write_stdin("chrome\n")
+        .fails_saying("bad.tsv:3: expected CLASS<TAB>LANG<TAB>TEXT");
+    assert_eq!(fs::read_to_string(&good).unwrap(), "body\teng\tFine line\n");
+    fs::write(&bad, "body\teng\tFine line\nadvert\teng\tBuy now\n").unwrap();
+    chaff()
+        .args(["review", "--list"])
+        .arg(&bad)
+        .fails_saying("bad.tsv:2: unknown class \"advert\"");
+    chaff()
+        .arg("review")
+        .arg(data("seed.txt"))
+        .fails_saying("seed.txt: not a labeled page");
+    chaff()
+        .arg("review")
+        .arg(dir.path().join("missing.tsv"))
+        .fails_saying("missing.tsv");
+}
+
+#[test]
+fn review_labels_a_labeled_html_page_from_its_html() {
+    let dir = TempDir::new().unwrap();
+    chaff()
+        .args(["label", "--out-dir"])
+        .arg(dir.path())
+        .arg(data("html/news.html"))
+        .assert()
+        .success();
+    let tsv = dir.path().join("news.tsv");
+    let out = chaff()
+        .args(["review", "--list"])
+        .arg(&tsv)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let listed = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    // Read from its HTML, the model labels the lines as `label` did: the current classes are
+    // the model's.
+    for row in listed.lines() {
+        let fields: Vec<&str> = row.splitn(6, '\t').collect();
+        assert_eq!(fields[2], fields[3], "{row}");
+    }
+    // Lines that are not the HTML's: labeled as text, with a note.
+    let page = fs::read_to_string(&tsv).unwrap();
+    fs::write(&tsv, page.replacen('\n', "\nbody\teng\tAn extra line\n", 1)).unwrap();
+    chaff()
+        .args(["review", "--list"])
+        .arg(&tsv)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("labeled as a text page"));
+}
+
+#[test]
+fn diff_prints_exactly_the_lines_two_models_label_differently() {
+    let dir = TempDir::new().unwrap();
+    let model = dir.path().join("tiny.json");
+    chaff()
+        .arg("train")
+        .arg(data("seed.tsv"))
+        .args(["--max-iterations", "5", "-o"])
+        .arg(&model)
+        .assert()
+        .success();
+    let pages = [data("seed.txt"), data("bilingual.txt")];
+    let label = |m: &Path, page: &Path| -> Vec<(String, String)> {
+        stdout_of(chaff().arg("label").arg("--model").arg(m).arg(page))
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.splitn(3, '\t').collect();
+                (f[0].to_string(), f[2].to_string())
+            })
+            .collect()
+    };
+    // `builtin` is the compiled-in model: the same labels as `label` without --model.
+    let builtin_labels = |page: &Path| -> Vec<(String, String)> {
+        stdout_of(chaff().arg("label").arg(page))
+            .lines()
+            .map(|l| {
+                let f: Vec<&str> = l.splitn(3, '\t').collect();
+                (f[0].to_string(), f[2].to_string())
+            })
+            .collect()
+    };
+    let mut expected = String::new();
+    for page in &pages {
+        let (a, b) = (builtin_labels(page), label(&model, page));
+        assert_eq!(a.len(), b.len());
+        for (i, ((ca, text), (cb, _))) in a.iter().zip(&b).enumerate() {
+            if ca != cb {
+                expected.push_str(&format!(
+                    "{}:{}\t{ca}\t{cb}\t{text}\n",
+                    page.display(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(
+        !expected.is_empty(),
+        "the tiny model labels some lines otherwise"
+    );
+    let assert = chaff()
+        .args(["diff", "--model", "builtin", "--model"])
+        .arg(&model)
+        .args(&pages)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "labeled differently (A builtin, B {})",
+            model.display()
+        )));
+    let out = String::from_utf8(assert.get_output().stdout.clone()).unwrap();
+    assert_eq!(out, expected);
+    let changed = expected.lines().count();
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains(&format!(", {changed} labeled differently")),
+        "{stderr}"
+    );
+    // A labeled page gives its TEXT column: the same lines as the text page.
+    let tsv = stdout_of(
+        chaff()
+            .args(["diff", "--model", "builtin", "--model"])
+            .arg(&model)
+            .arg(data("seed.tsv")),
+    );
+    let txt: String = expected
+        .lines()
+        .filter(|l| l.starts_with(&data("seed.txt").display().to_string()))
+        .map(|l| l.replacen("seed.txt:", "seed.tsv:", 1) + "\n")
+        .collect();
+    assert_eq!(tsv, txt);
+    let json = stdout_of(
+        chaff()
+            .args(["diff", "--json", "--model", "builtin", "--model"])
+            .arg(&model)
+            .args(&pages),
+    );
+    assert_eq!(json.lines().count(), changed);
+    let first: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert!(first["line"].as_u64().is_some() && first["a"].is_string());
+    // The same model twice: nothing differs.
+    let same = stdout_of(
+        chaff()
+            .args(["diff", "--model", "builtin", "--model", "builtin"])
+            .args(&pages),
+    );
+    assert!(same.is_empty());
+    chaff()
+        .args(["diff", "--model", "builtin"])
+        .args(&pages)
+        .fails_saying("give --model twice");
+}

@@ -28,6 +28,12 @@ pub(crate) enum Command {
     Train(TrainArgs),
     /// Score a model on labeled pages: per-class precision, recall and F1.
     Eval(EvalArgs),
+    /// Correct labeled pages in place, least confident lines first, one answer a line on stdin.
+    ///
+    /// Identical lines across the pages are asked about once; `--list` prints the order.
+    Review(ReviewArgs),
+    /// Print the lines two models label differently: PAGE:LINE<TAB>A<TAB>B<TAB>TEXT.
+    Diff(DiffArgs),
     /// Site memory: count what a site's pages share, for labeling streams later.
     #[command(subcommand)]
     Sites(SitesCommand),
@@ -281,6 +287,40 @@ impl EvalArgs {
             chaff::train::eval::SiteMemory::On
         }
     }
+}
+
+#[derive(Args)]
+pub(crate) struct ReviewArgs {
+    /// Labeled `.tsv` pages (as `chaff label --out-dir` writes them); a `NAME.html` beside a
+    /// `NAME.tsv` with the same lines is labeled from its HTML.
+    #[arg(required = true, value_name = "PAGE")]
+    pub(crate) pages: Vec<PathBuf>,
+    /// Model file to use instead of the built-in model.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) model: Option<PathBuf>,
+    /// Print the groups in review order without asking or writing anything, one a line:
+    /// RANK<TAB>CONFIDENCE<TAB>CLASS<TAB>MODEL_CLASS<TAB>COUNT<TAB>TEXT (a group whose lines
+    /// have different classes shows them most frequent first: `body+chrome`).
+    #[arg(long)]
+    pub(crate) list: bool,
+    /// Show at most N groups (the N least confident).
+    #[arg(long, value_name = "N")]
+    pub(crate) limit: Option<usize>,
+}
+
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// Pages: text, HTML, or labeled `.tsv` pages (their TEXT column, or the `NAME.html`
+    /// beside them when it holds the same lines). LINE in the output is the line's number in
+    /// `chaff label`'s output for the page.
+    #[arg(required = true, value_name = "PAGE")]
+    pub(crate) pages: Vec<PathBuf>,
+    /// The two models to compare, given twice (A, then B): model files, or `builtin`.
+    #[arg(long, value_name = "MODEL", required = true)]
+    pub(crate) model: Vec<String>,
+    /// One JSON object per differing line: page, line, a, b, text.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.

@@ -36,33 +36,38 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
     } else {
         Beside::HtmlPage
     };
-    for_each_page(&args.input, Some(extension), beside, |lines, html, site, out| {
-        // Each window of lines is written as soon as it is labeled.
-        let mut write = |window: Range<usize>, labels: &[LineLabel], page: &PageLanguage| {
-            for (i, label) in window.zip(labels) {
-                let line = lines[i];
-                if args.json {
-                    let report = LineReport::new(line, label, page);
-                    match html {
-                        Some(html) => serde_json::to_writer(
-                            &mut *out,
-                            &HtmlLineReport::new(report, html, &html.lines[i]),
-                        )?,
-                        None => serde_json::to_writer(&mut *out, &report)?,
+    for_each_page(
+        &args.input,
+        Some(extension),
+        beside,
+        |lines, html, site, out| {
+            // Each window of lines is written as soon as it is labeled.
+            let mut write = |window: Range<usize>, labels: &[LineLabel], page: &PageLanguage| {
+                for (i, label) in window.zip(labels) {
+                    let line = lines[i];
+                    if args.json {
+                        let report = LineReport::new(line, label, page);
+                        match html {
+                            Some(html) => serde_json::to_writer(
+                                &mut *out,
+                                &HtmlLineReport::new(report, html, &html.lines[i]),
+                            )?,
+                            None => serde_json::to_writer(&mut *out, &report)?,
+                        }
+                        out.write_all(b"\n")?;
+                    } else {
+                        labeled::write_line(&mut *out, label.class, label.lang.as_str(), line)?;
                     }
-                    out.write_all(b"\n")?;
-                } else {
-                    labeled::write_line(&mut *out, label.class, label.lang.as_str(), line)?;
                 }
-            }
-            anyhow::Ok(())
-        };
-        match html {
-            Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
-            None => labeler.label_windows_on_site(lines, site, &mut write)?,
-        };
-        Ok(())
-    })
+                anyhow::Ok(())
+            };
+            match html {
+                Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
+                None => labeler.label_windows_on_site(lines, site, &mut write)?,
+            };
+            Ok(())
+        },
+    )
 }
 
 /// The labels of a page's lines, read with its structure when it came from HTML.
@@ -93,24 +98,29 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     if args.split_languages {
         return split_languages(&args.input, &labeler);
     }
-    for_each_page(&args.input, None, Beside::Nothing, |lines, html, site, out| {
-        let mut write = |window: Range<usize>, labels: &[LineLabel], _: &PageLanguage| {
-            for (line, _) in lines[window]
-                .iter()
-                .zip(labels)
-                .filter(|(_, l)| opts.keeps(l))
-            {
-                out.write_all(line.as_bytes())?;
-                out.write_all(b"\n")?;
-            }
-            io::Result::Ok(())
-        };
-        match html {
-            Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
-            None => labeler.label_windows_on_site(lines, site, &mut write)?,
-        };
-        Ok(())
-    })
+    for_each_page(
+        &args.input,
+        None,
+        Beside::Nothing,
+        |lines, html, site, out| {
+            let mut write = |window: Range<usize>, labels: &[LineLabel], _: &PageLanguage| {
+                for (line, _) in lines[window]
+                    .iter()
+                    .zip(labels)
+                    .filter(|(_, l)| opts.keeps(l))
+                {
+                    out.write_all(line.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                io::Result::Ok(())
+            };
+            match html {
+                Some(html) => labeler.label_html_windows_on_site(html, site, &mut write)?,
+                None => labeler.label_windows_on_site(lines, site, &mut write)?,
+            };
+            Ok(())
+        },
+    )
 }
 
 pub(crate) fn sites_build(args: SitesBuildArgs) -> Result<()> {

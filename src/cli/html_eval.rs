@@ -11,8 +11,8 @@ use anyhow::{bail, Result};
 
 use chaff::html::read_html;
 use chaff::labeled::{corpus_files, read_page};
-use chaff::train::align::{score_page, DROPPED};
 use chaff::site::{path_keys, SiteProfile};
+use chaff::train::align::{score_page, DROPPED};
 use chaff::train::eval::{Scores, SiteMemory};
 use chaff::train::{count_sites, page_site};
 use chaff::{Class, Labeler};

@@ -3,9 +3,11 @@
 
 mod args;
 mod commands;
+mod diff;
 mod html_eval;
 mod pages;
 mod records;
+mod review;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -41,6 +43,8 @@ pub fn main() -> ExitCode {
         Command::Train(args) => commands::train(args),
         Command::Eval(args) => commands::eval(args),
         Command::Sites(args::SitesCommand::Build(args)) => commands::sites_build(args),
+        Command::Review(args) => review::review(args),
+        Command::Diff(args) => diff::diff(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

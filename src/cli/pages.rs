@@ -55,10 +55,8 @@ impl Sites {
         if let Some(path) = &input.site_profile {
             let file = fs::File::open(path)
                 .map_err(|e| chaff::Error::io(path.display().to_string(), e))?;
-            let profile = SiteProfile::read_from(
-                &path.display().to_string(),
-                io::BufReader::new(file),
-            )?;
+            let profile =
+                SiteProfile::read_from(&path.display().to_string(), io::BufReader::new(file))?;
             return Ok(Sites {
                 profile: Some(profile),
             });
@@ -91,7 +89,10 @@ pub(crate) fn site_name(input: &PageInput, file: &Path, html: Option<&HtmlPage>)
     if let Some(site) = &input.site {
         return Some(site.clone());
     }
-    if let Some(host) = html.and_then(|h| h.meta.url.as_deref()).and_then(site_of_url) {
+    if let Some(host) = html
+        .and_then(|h| h.meta.url.as_deref())
+        .and_then(site_of_url)
+    {
         return Some(host);
     }
     if file.as_os_str() == "-" {
@@ -355,7 +356,12 @@ pub(crate) fn for_each_page(
                         let file = fs::File::create(target)
                             .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
                         let mut writer = io::BufWriter::new(NamedFile { file, path: target });
-                        render(lines, html, sites.of(input, batch[0].as_path(), html), &mut writer)?;
+                        render(
+                            lines,
+                            html,
+                            sites.of(input, batch[0].as_path(), html),
+                            &mut writer,
+                        )?;
                         writer.flush()?;
                         Ok(html.is_some())
                     })?

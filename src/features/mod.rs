@@ -40,10 +40,10 @@ use self::words::Scratch;
 pub use self::line::line_features;
 pub use self::line::line_features_with_counts;
 #[cfg(feature = "html")]
-pub use self::structure::structure_rows;
-#[cfg(feature = "html")]
 pub use self::site::path_keys;
 pub use self::site::{apply_path_memory, apply_site_memory};
+#[cfg(feature = "html")]
+pub use self::structure::structure_rows;
 pub use self::structure::{StructureRows, GROUP_CONTEXT_DIM, STRUCTURE_DENSE, STRUCTURE_DIM};
 
 /// Version of the feature layout. Models trained on another version are refused.

@@ -5,10 +5,10 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::site::SiteProfile;
 use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
 use crate::labeler::{Labeler, LineLabel};
+use crate::site::SiteProfile;
 
 const K: usize = Class::COUNT;
 

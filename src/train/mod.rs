@@ -25,12 +25,12 @@ use crate::error::{Error, Result};
 use crate::features::STRUCTURE_DIM;
 use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page_on_site;
-use crate::site::{site_of_url, SiteCounter, SiteProfile};
 use crate::model::decode::Transitions;
 use crate::model::{
     stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
     TrainingSummary, MAX_TRANSITION_WEIGHT,
 };
+use crate::site::{site_of_url, SiteCounter, SiteProfile};
 
 const K: usize = Class::COUNT;
 
@@ -194,7 +194,10 @@ fn training_sites(
         .zip(&hashes)
         .map(|(p, &h)| match h % 4 {
             0..=2 => Some(site(p)),
-            _ => Some(format!("mixed:{}", mixed.binary_search(&h).unwrap_or(0) / 4)),
+            _ => Some(format!(
+                "mixed:{}",
+                mixed.binary_search(&h).unwrap_or(0) / 4
+            )),
         })
         .collect()
 }
