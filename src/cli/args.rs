@@ -91,6 +91,10 @@ pub(crate) struct PageInput {
     /// use --html-field for HTML pages.)
     #[arg(long, value_name = "NAME", value_parser = parse_encoding, conflicts_with = "jsonl")]
     pub(crate) encoding: Option<&'static Encoding>,
+    /// With --jsonl: the field holding the page's address; its host is the page's site for
+    /// site memory.
+    #[arg(long, value_name = "NAME", default_value = "url", requires = "jsonl")]
+    pub(crate) url_field: String,
     /// With --jsonl: the field the cleaned text is written to.
     #[arg(long, value_name = "NAME", default_value = "clean", requires = "jsonl")]
     pub(crate) clean_field: String,

@@ -125,19 +125,22 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
 
 pub(crate) fn sites_build(args: SitesBuildArgs) -> Result<()> {
     let input = &args.input;
-    if input.jsonl {
-        bail!("sites build reads page files; JSONL records are not supported yet");
-    }
     if input.site_profile.is_some() || input.no_site_memory || input.out_dir.is_some() {
         bail!("sites build counts pages and writes --output: it takes no --site-profile, --no-site-memory or --out-dir");
     }
     let files: Vec<std::path::PathBuf> = input.files();
-    if files.iter().any(|f| f.as_os_str() == "-") && input.site.is_none() {
-        bail!("standard input has no folder to name its site: give --site NAME");
+    if files.iter().any(|f| f.as_os_str() == "-") {
+        bail!("sites build reads its pages from files: standard input is not counted (save it to a file first)");
     }
     let start = std::time::Instant::now();
-    let refs: Vec<&std::path::PathBuf> = files.iter().collect();
-    let profile = count_files(input, &refs)?;
+    let profile = if input.jsonl {
+        let fields = super::records::record_fields(input, None);
+        super::records::count_record_sites(input, &fields, &input.pool()?)?
+            .expect("files to count, and memory on")
+    } else {
+        let refs: Vec<&std::path::PathBuf> = files.iter().collect();
+        count_files(input, &refs)?
+    };
     let name = args.output.display().to_string();
     let file = std::fs::File::create(&args.output).map_err(|e| chaff::Error::io(&name, e))?;
     let mut out = io::BufWriter::new(file);

@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use chaff::input::{self, jsonl};
+use chaff::site::{line_key, path_keys, site_of_url, SiteCounter, SiteCounts, SiteProfile};
 use chaff::{CleanOptions, Labeler};
 
 use super::args::PageInput;
@@ -60,6 +61,106 @@ fn read_record(reader: &mut dyn BufRead, max_bytes: u64) -> io::Result<Option<Ra
     })
 }
 
+/// The fields of JSONL records the flags name.
+pub(crate) fn record_fields(input: &PageInput, lines_field: Option<&str>) -> jsonl::Fields {
+    jsonl::Fields {
+        text: input
+            .html_field
+            .clone()
+            .unwrap_or_else(|| input.text_field.clone()),
+        clean: input.clean_field.clone(),
+        lines: lines_field.unwrap_or("lines").to_string(),
+        html: input.html_field.is_some(),
+        url: input.url_field.clone(),
+    }
+}
+
+/// The site of a record: `--site`, else the host of its URL field.
+fn record_site(input: &PageInput, record: &jsonl::Record) -> Option<String> {
+    input
+        .site
+        .clone()
+        .or_else(|| record.url.as_deref().and_then(site_of_url))
+}
+
+/// Site memory for JSONL streams: `--site-profile`, or the counts of the input files' records
+/// by site, read once before they are labeled (standard input cannot be read twice, so
+/// without a profile it has none). Malformed records are passed over here; labeling reports
+/// them.
+pub(crate) fn count_record_sites(
+    input: &PageInput,
+    fields: &jsonl::Fields,
+    pool: &rayon::ThreadPool,
+) -> Result<Option<SiteProfile>> {
+    if input.no_site_memory {
+        return Ok(None);
+    }
+    if let Some(path) = &input.site_profile {
+        let name = path.display().to_string();
+        let file = fs::File::open(path).map_err(|e| chaff::Error::io(&name, e))?;
+        return Ok(Some(SiteProfile::read_from(&name, BufReader::new(file))?));
+    }
+    let files: Vec<_> = input
+        .files()
+        .into_iter()
+        .filter(|f| f.as_os_str() != "-")
+        .collect();
+    if files.is_empty() {
+        return Ok(None);
+    }
+    let mut counter = SiteCounter::default();
+    for file in files {
+        let name = file.display().to_string();
+        if fs::metadata(&file).is_ok_and(|m| m.is_dir()) {
+            bail!("{name}: is a folder; give the JSONL files in it");
+        }
+        let mut reader =
+            BufReader::new(fs::File::open(&file).map_err(|e| chaff::Error::io(&name, e))?);
+        loop {
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0;
+            while batch.len() < RECORDS_PER_BATCH && batch_bytes < RECORD_BATCH_BYTES {
+                match read_record(&mut reader, input.max_page_bytes)
+                    .map_err(|e| chaff::Error::io(&name, e))?
+                {
+                    None => break,
+                    Some(RawRecord::TooLong(_)) => continue,
+                    Some(RawRecord::Line(line)) => {
+                        batch_bytes += line.len();
+                        batch.push(line);
+                    }
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let keys: Vec<Option<(String, Vec<u64>, Option<Vec<u64>>)>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|bytes| {
+                        let line = std::str::from_utf8(bytes).ok()?;
+                        let line = line.strip_prefix('\u{feff}').unwrap_or(line);
+                        let record = jsonl::parse_record(line, fields, false).ok()?;
+                        let site = record_site(input, &record)?;
+                        Some(if fields.html {
+                            let page = chaff::html::HtmlPage::parse(record.page());
+                            let keys = page.lines.iter().filter_map(|l| line_key(&l.text));
+                            (site, keys.collect(), Some(path_keys(&page)))
+                        } else {
+                            let lines = input::page_lines(record.page());
+                            (site, lines.iter().filter_map(|l| line_key(l)).collect(), None)
+                        })
+                    })
+                    .collect()
+            });
+            for (site, lines, paths) in keys.into_iter().flatten() {
+                counter.add_keys(&site, &lines, paths.as_deref());
+            }
+        }
+    }
+    Ok(Some(counter.finish()))
+}
+
 /// Streams JSONL pages: records are read in bounded batches, processed in parallel and written
 /// in input order.
 pub(crate) fn for_each_record(
@@ -72,15 +173,7 @@ pub(crate) fn for_each_record(
         bail!("--out-dir does not go with --jsonl: records are written to standard output");
     }
     let with_lines = lines_field.is_some();
-    let fields = jsonl::Fields {
-        text: input
-            .html_field
-            .clone()
-            .unwrap_or_else(|| input.text_field.clone()),
-        clean: input.clean_field.clone(),
-        lines: lines_field.unwrap_or("lines").to_string(),
-        html: input.html_field.is_some(),
-    };
+    let fields = record_fields(input, lines_field);
     if fields.clean == fields.lines && with_lines {
         bail!(
             "--clean-field and --lines-field name the same field {:?}",
@@ -89,6 +182,11 @@ pub(crate) fn for_each_record(
     }
     let skip = input.on_error == "skip";
     let pool = input.pool()?;
+    let sites = count_record_sites(input, &fields, &pool)?;
+    let site_of = |record: &jsonl::Record| -> Option<&SiteCounts> {
+        let profile = sites.as_ref()?;
+        profile.site(&record_site(input, record)?)
+    };
     let mut out = stdout()?;
     let mut skipped = 0u64;
     for file in input.files() {
@@ -164,7 +262,8 @@ pub(crate) fn for_each_record(
                     Ok(record) => record,
                     Err(message) => return Ok(Err(message)),
                 };
-                jsonl::process_into(record, labeler, opts, &fields, with_lines, out)?;
+                let site = site_of(&record);
+                jsonl::process_into(record, labeler, site, opts, &fields, with_lines, out)?;
                 out.write_all(b"\n")?;
                 Ok(Ok(()))
             };

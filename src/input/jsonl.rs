@@ -13,6 +13,7 @@ use std::ops::Range;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::site::SiteCounts;
 use crate::clean::CleanOptions;
 use crate::input;
 use crate::labeler::{Labeler, LineLabel, LineReport};
@@ -26,6 +27,15 @@ pub struct Record<'a> {
     /// Whether the object has no fields (the output then needs no comma before its own).
     is_empty: bool,
     text: String,
+    /// The page's address, when the record's URL field holds a string.
+    pub url: Option<String>,
+}
+
+impl Record<'_> {
+    /// The page's text (or HTML) as the record holds it.
+    pub fn page(&self) -> &str {
+        self.text.strip_prefix('\u{feff}').unwrap_or(&self.text)
+    }
 }
 
 /// Names of the fields chaff reads and writes.
@@ -39,6 +49,8 @@ pub struct Fields {
     pub lines: String,
     /// Whether the page field holds HTML (`--html-field`): its blocks become the lines.
     pub html: bool,
+    /// Field holding the page's address, whose host is its site for site memory.
+    pub url: String,
 }
 
 impl Default for Fields {
@@ -48,6 +60,7 @@ impl Default for Fields {
             clean: "clean".into(),
             lines: "lines".into(),
             html: false,
+            url: "url".into(),
         }
     }
 }
@@ -57,6 +70,7 @@ impl Default for Fields {
 struct Members<'a> {
     count: usize,
     text: Option<&'a RawValue>,
+    url: Option<&'a RawValue>,
     text_repeated: bool,
     clashes_with: Option<String>,
 }
@@ -94,6 +108,8 @@ impl<'de> Visitor<'de> for ScanMembers<'_> {
             if key == self.fields.text {
                 members.text_repeated |= members.text.is_some();
                 members.text = Some(value);
+            } else if key == self.fields.url {
+                members.url.get_or_insert(value);
             } else if key == self.fields.clean || (self.with_lines && key == self.fields.lines) {
                 members.clashes_with.get_or_insert(key);
             }
@@ -151,10 +167,15 @@ pub fn parse_record<'a>(
             e.to_string().split(" at line ").next().unwrap_or_default()
         )
     })?;
+    let url = members
+        .url
+        .filter(|raw| raw.get().starts_with('"'))
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
     Ok(Record {
         object,
         is_empty: members.count == 0,
         text,
+        url,
     })
 }
 
@@ -177,7 +198,7 @@ pub fn process(
     with_lines: bool,
 ) -> String {
     let mut out = Vec::with_capacity(record.object.len() + record.text.len() / 2 + 64);
-    process_into(record, labeler, opts, fields, with_lines, &mut out)
+    process_into(record, labeler, None, opts, fields, with_lines, &mut out)
         .expect("writing to memory does not fail");
     String::from_utf8(out).expect("JSON output is UTF-8")
 }
@@ -188,6 +209,7 @@ pub fn process(
 pub fn process_into(
     record: Record,
     labeler: &Labeler,
+    site: Option<&SiteCounts>,
     opts: &CleanOptions,
     fields: &Fields,
     with_lines: bool,
@@ -240,21 +262,21 @@ pub fn process_into(
         };
         #[cfg(feature = "html")]
         match &html {
-            Some(page) => labeler.label_html_windows(page, &mut emit)?,
-            None => labeler.label_windows(&lines, &mut emit)?,
+            Some(page) => labeler.label_html_windows_on_site(page, site, &mut emit)?,
+            None => labeler.label_windows_on_site(&lines, site, &mut emit)?,
         };
         #[cfg(not(feature = "html"))]
-        labeler.label_windows(&lines, &mut emit)?;
+        labeler.label_windows_on_site(&lines, site, &mut emit)?;
         return out.write_all(b"\"}");
     }
     // The labels come after the cleaned text: they are kept until it is written.
     #[cfg(feature = "html")]
     let (labels, language) = match &html {
-        Some(page) => labeler.label_html(page),
-        None => labeler.label_with_language(&lines),
+        Some(page) => labeler.label_html_on_site(page, site),
+        None => labeler.label_on_site(&lines, site),
     };
     #[cfg(not(feature = "html"))]
-    let (labels, language) = labeler.label_with_language(&lines);
+    let (labels, language) = labeler.label_on_site(&lines, site);
     write_kept(out, &lines, &labels)?;
     out.write_all(b"\"")?;
     field_name(out, &fields.lines)?;
