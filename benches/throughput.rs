@@ -9,6 +9,7 @@ use linfa::ParamGuard;
 
 use chaff::clean::{kept_lines, CleanOptions};
 use chaff::labeled::{read_corpus, LabeledPage};
+use chaff::site::SiteCounter;
 use chaff::stages;
 use chaff::train::{TrainParams, WARM_START_ITERATIONS};
 use chaff::{Labeler, Model};
@@ -84,6 +85,41 @@ fn stages(c: &mut Criterion) {
     group.finish();
 }
 
+/// Site memory: counting the corpus's pages by layout (the first pass over files), and labeling
+/// them with their layout's counts against labeling them alone.
+fn site_memory(c: &mut Criterion) {
+    let pages = corpus();
+    let (texts, bytes) = page_texts(&pages);
+    let labeler = Labeler::builtin();
+    let mut group = c.benchmark_group("site memory");
+    group.throughput(Throughput::Bytes(bytes));
+    group.sample_size(10);
+    let count = || {
+        let mut counter = SiteCounter::default();
+        for (page, lines) in pages.iter().zip(&texts) {
+            counter.add_page(&page.layout, lines, None);
+        }
+        counter.finish()
+    };
+    group.bench_function("count", |b| b.iter(|| black_box(count())));
+    let profile = count();
+    group.bench_function("label on site", |b| {
+        b.iter(|| {
+            for (page, lines) in pages.iter().zip(&texts) {
+                black_box(labeler.label_on_site(lines, profile.site(&page.layout)));
+            }
+        })
+    });
+    group.bench_function("label alone", |b| {
+        b.iter(|| {
+            for lines in &texts {
+                black_box(labeler.label(lines));
+            }
+        })
+    });
+    group.finish();
+}
+
 /// Training cost is quoted for 100k labeled lines: the corpus's pages, repeated as needed.
 const TRAINING_LINES: usize = 100_000;
 
@@ -117,5 +153,5 @@ fn training(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages, training);
+criterion_group!(benches, stages, site_memory, training);
 criterion_main!(benches);

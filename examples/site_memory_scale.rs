@@ -22,6 +22,19 @@ impl Stream {
     }
 }
 
+/// `n` spelled in letters (site memory reads every digit as `0`, so numbers would not tell
+/// lines apart).
+fn letters(mut n: u64) -> String {
+    let mut s = String::new();
+    loop {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return s;
+        }
+    }
+}
+
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -38,7 +51,10 @@ fn main() {
         .skip(1)
         .map(|a| a.parse().expect("PAGES SITES"))
         .collect();
-    let (pages, sites) = (args.first().copied().unwrap_or(1_000_000), args.get(1).copied().unwrap_or(10_000));
+    let (pages, sites) = (
+        args.first().copied().unwrap_or(1_000_000),
+        args.get(1).copied().unwrap_or(10_000),
+    );
     let mut stream = Stream(7);
     let mut counter = SiteCounter::default();
     let mut counting = std::time::Duration::ZERO;
@@ -54,12 +70,27 @@ fn main() {
             if t >= 30 && stream.next() % 3 == 0 {
                 continue;
             }
-            lines.push(format!("site {site} template line {t} menu item"));
+            lines.push(format!(
+                "site {} template line {} menu item",
+                letters(site as u64),
+                letters(t)
+            ));
         }
-        lines.push(format!("Updated 2026.{:02}.{:02} {:02}:{:02}", page % 12 + 1, page % 28 + 1, page % 24, page % 60));
+        lines.push(format!(
+            "Updated 2026.{:02}.{:02} {:02}:{:02}",
+            page % 12 + 1,
+            page % 28 + 1,
+            page % 24,
+            page % 60
+        ));
         // The article: 40 lines of its own.
         for a in 0..40u64 {
-            lines.push(format!("article {page} paragraph {a} word {:x}", stream.next()));
+            lines.push(format!(
+                "article {} paragraph {} says {}",
+                letters(page as u64),
+                letters(a),
+                letters(stream.next())
+            ));
         }
         let t = Instant::now();
         counter.add_page(&format!("site{site}.example"), &lines, None);

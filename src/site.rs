@@ -40,9 +40,9 @@ use crate::error::{Error, Result};
 pub use crate::features::path_keys;
 
 /// The most distinct lines a site's table holds while counting.
-pub const MAX_LINES_PER_SITE: usize = 4096;
+pub const MAX_LINES_PER_SITE: usize = 2048;
 /// The most distinct structure paths a site's table holds while counting.
-pub const MAX_PATHS_PER_SITE: usize = 1024;
+pub const MAX_PATHS_PER_SITE: usize = 512;
 
 /// Keys are already hashes: the tables use them as they are.
 #[derive(Default, Clone, Copy)]
@@ -62,9 +62,17 @@ impl Hasher for KeyHasher {
     fn write_u64(&mut self, key: u64) {
         self.0 = key;
     }
+
+    fn write_u32(&mut self, key: u32) {
+        // The table reads the hash's top bits too: spread the fingerprint over all 64.
+        self.0 = u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
-type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// A site's table: a line's (or path's) key, kept as its low 32 bits (two keys of one site
+/// share them about once in a billion pairs), and on how many pages it was seen. Eight bytes
+/// an entry, so that ten thousand sites' tables fit in memory at once.
+type KeyMap = HashMap<u32, u32, BuildHasherDefault<KeyHasher>>;
 type KeySet = HashSet<u64, BuildHasherDefault<KeyHasher>>;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
@@ -142,12 +150,12 @@ impl SiteCounts {
     /// On how many pages the line of `key` ([`line_key`]) appears; 0 when it was seen on
     /// fewer than two.
     pub fn line_pages(&self, key: u64) -> u32 {
-        self.lines.get(&key).copied().unwrap_or(0)
+        self.lines.get(&fingerprint(key)).copied().unwrap_or(0)
     }
 
     /// On how many pages the structure path of `key` appears; 0 when seen on fewer than two.
     pub fn path_pages(&self, key: u64) -> u32 {
-        self.paths.get(&key).copied().unwrap_or(0)
+        self.paths.get(&fingerprint(key)).copied().unwrap_or(0)
     }
 
     /// Distinct lines and paths held.
@@ -246,10 +254,15 @@ impl SiteCounter {
     }
 }
 
+/// The part of a key a site's table keeps.
+fn fingerprint(key: u64) -> u32 {
+    key as u32
+}
+
 /// Adds one page's distinct keys to a site's table of at most `cap` keys: when it is full, the
 /// keys seen on one page only make room; when all have been seen twice, new keys are not kept.
 fn count_keys(table: &mut KeyMap, keys: &[u64], cap: usize) {
-    for &key in keys {
+    for key in keys.iter().map(|&k| fingerprint(k)) {
         if let Some(count) = table.get_mut(&key) {
             *count += 1;
             continue;
@@ -316,7 +329,7 @@ impl SiteProfile {
             out.write_all(name.as_bytes())?;
             out.write_all(&site.pages.to_le_bytes())?;
             for table in [&site.lines, &site.paths] {
-                let mut entries: Vec<(u64, u32)> = table.iter().map(|(&k, &c)| (k, c)).collect();
+                let mut entries: Vec<(u32, u32)> = table.iter().map(|(&k, &c)| (k, c)).collect();
                 entries.sort_unstable();
                 out.write_all(&(entries.len() as u32).to_le_bytes())?;
                 for (key, count) in entries {
@@ -363,12 +376,12 @@ impl SiteProfile {
             };
             for table in [&mut counts.lines, &mut counts.paths] {
                 let entries = reader.u32()? as usize;
-                if entries > reader.remaining() / 12 {
+                if entries > reader.remaining() / 8 {
                     return Err(reader.error("a site's table is longer than the file"));
                 }
                 table.reserve(entries);
                 for _ in 0..entries {
-                    let key = reader.u64()?;
+                    let key = reader.u32()?;
                     let count = reader.u32()?;
                     if count > counts.pages {
                         return Err(reader.error(&format!(

@@ -103,10 +103,7 @@ fn a_page_alone_on_its_site_is_labeled_as_without_memory() {
     let (b, _) = layout_as_text_pages("en-site-01", &dir.path().join("b"));
     // One page of each folder: two sites of one page each.
     let pages = [a[1].clone(), b[1].clone()];
-    assert_eq!(
-        labels(&pages, &[]),
-        labels(&pages, &["--no-site-memory"])
-    );
+    assert_eq!(labels(&pages, &[]), labels(&pages, &["--no-site-memory"]));
     // Pages given alone are alone too, even with their site's other pages on disk.
     assert_eq!(
         labels(&a[1..2], &[]),
@@ -142,14 +139,28 @@ fn standard_input_with_a_site_profile_is_labeled_as_among_the_files() {
         .collect();
     let from_stdin = stdout_of(
         chaff()
-            .args(["label", "--json", "--site", "news.example", "--site-profile"])
+            .args([
+                "label",
+                "--json",
+                "--site",
+                "news.example",
+                "--site-profile",
+            ])
             .arg(&profile)
             .pipe_stdin(&files[1])
             .unwrap(),
     );
     assert_eq!(from_stdin.lines().collect::<Vec<_>>(), expected);
-    let alone = stdout_of(chaff().args(["label", "--json"]).pipe_stdin(&files[1]).unwrap());
-    assert_ne!(from_stdin, alone, "the profile is used: probabilities change");
+    let alone = stdout_of(
+        chaff()
+            .args(["label", "--json"])
+            .pipe_stdin(&files[1])
+            .unwrap(),
+    );
+    assert_ne!(
+        from_stdin, alone,
+        "the profile is used: probabilities change"
+    );
 }
 
 #[test]

@@ -148,7 +148,11 @@ pub(crate) fn count_record_sites(
                             (site, keys.collect(), Some(path_keys(&page)))
                         } else {
                             let lines = input::page_lines(record.page());
-                            (site, lines.iter().filter_map(|l| line_key(l)).collect(), None)
+                            (
+                                site,
+                                lines.iter().filter_map(|l| line_key(l)).collect(),
+                                None,
+                            )
                         })
                     })
                     .collect()

@@ -13,11 +13,11 @@ use std::ops::Range;
 use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::site::SiteCounts;
 use crate::clean::CleanOptions;
 use crate::input;
 use crate::labeler::{Labeler, LineLabel, LineReport};
 use crate::language::PageLanguage;
+use crate::site::SiteCounts;
 
 /// A checked record: the object's own text and the page it holds.
 #[derive(Debug)]
