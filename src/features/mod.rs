@@ -49,11 +49,12 @@ pub use self::structure::{StructureRows, GROUP_CONTEXT_DIM, STRUCTURE_DENSE, STR
 /// Version of the feature layout. Models trained on another version are refused.
 pub const FEATURE_VERSION: u32 = 13;
 
-/// Digest of the seed page's features under [`FEATURE_VERSION`] 12 (see the test
+/// Digest of the seed page's features under [`FEATURE_VERSION`] 13 (see the test
 /// `seed_page_features_are_pinned`): a change here means the layout or a value changed. (11
-/// added structure features, 12 counts Han and kana in `prose`; neither changes this page.)
+/// added structure features, 12 counts Han and kana in `prose`; neither changes this page; 13
+/// added the site features, "no memory" on a page alone.)
 #[cfg(test)]
-const SEED_PAGE_DIGEST: u64 = 0x70cf_a87c_97dc_c4dc;
+const SEED_PAGE_DIGEST: u64 = 0xcbed_cb23_be2f_785c;
 
 /// log2 of the number of hashed feature buckets.
 pub const HASH_BITS: u32 = 8;
@@ -373,6 +374,12 @@ impl PageFeatures {
             }
         }
     }
+}
+
+/// Whether line `i` of a page was given site memory (its site features say something).
+#[cfg(test)]
+pub fn has_site_memory(features: &PageFeatures, i: usize) -> bool {
+    features.dense_row(i)[N_LINE + PageFeature::NoSiteMemory as usize] == 0.0
 }
 
 /// Whether a line reads as running text (its line feature `prose`).

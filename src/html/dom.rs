@@ -108,7 +108,8 @@ const PARSE_CHUNK_BYTES: usize = 64 << 10;
 
 /// The attribute as chaff keeps it, if chaff reads it: on any element `hidden` and a `style`
 /// that hides it (to drop hidden elements), `id` and `class` (for the structure); `type` of a
-/// `<script>` and `property`, `name` and `content` of a `<meta>` (for the metadata). Other
+/// `<script>`, `property`, `name` and `content` of a `<meta>` and `rel` and `href` of a
+/// `<link>` (for the metadata and the page's own address). Other
 /// attributes are not kept, and a kept value is copied to a buffer of its size.
 fn kept_attribute(element: &LocalName, attr: Attribute) -> Option<Attribute> {
     let kept = match attr.name.local {
@@ -118,6 +119,7 @@ fn kept_attribute(element: &LocalName, attr: Attribute) -> Option<Attribute> {
         local_name!("property") | local_name!("name") | local_name!("content") => {
             *element == local_name!("meta")
         }
+        local_name!("rel") | local_name!("href") => *element == local_name!("link"),
         _ => false,
     };
     kept.then(|| Attribute {

@@ -155,7 +155,11 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let mut features = Vec::with_capacity(2 * pages.len());
     for (i, (lines, site)) in texts.iter().zip(&names).enumerate() {
         let alone = analyze_page_on_site(lines, None).2;
-        if let Some(site) = site.as_deref().and_then(|s| sites.site(s)) {
+        if let Some(site) = site
+            .as_deref()
+            .and_then(|s| sites.site(s))
+            .filter(|s| s.pages() >= 2)
+        {
             let mut remembered = alone.clone();
             crate::features::apply_site_memory(&mut remembered, lines, Some(site));
             sources.push(i);
@@ -328,7 +332,11 @@ fn html_training_set(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, Traini
     let mut features = Vec::with_capacity(2 * matching.len());
     for (i, (html, site)) in htmls.iter().zip(&names).enumerate() {
         let alone = crate::labeler::analyze_html_page(html).2;
-        if let Some(site) = site.as_deref().and_then(|s| sites.site(s)) {
+        if let Some(site) = site
+            .as_deref()
+            .and_then(|s| sites.site(s))
+            .filter(|s| s.pages() >= 2)
+        {
             let mut remembered = alone.clone();
             crate::features::apply_site_memory(&mut remembered, &texts[i], Some(site));
             if let Some(rows) = &mut remembered.structure {
@@ -633,10 +641,39 @@ mod tests {
             page("b", &[(Class::Copyright, "© Example Times")]),
         ];
         let set = training_set(&pages);
-        assert_eq!((set.records.nrows(), set.records.ncols()), (3, DIM));
-        assert_eq!(set.targets.to_vec(), [0, 1, 2]);
-        assert_eq!(set.pages, [0..2, 2..3]);
-        assert_eq!(set.features.iter().map(PageFeatures::len).sum::<usize>(), 3);
+        // Each page alone; and with memory when its site (its layout, or the made-up site of
+        // unrelated layouts the hash of its name sends it to) has another page.
+        let rows = if set.sources.len() == 4 { 6 } else { 3 };
+        assert_eq!((set.records.nrows(), set.records.ncols()), (rows, DIM));
+        for (range, &source) in set.pages.iter().zip(&set.sources) {
+            let gold: Vec<usize> = pages[source]
+                .lines
+                .iter()
+                .map(|l| l.class.index())
+                .collect();
+            assert_eq!(set.targets.slice(ndarray::s![range.clone()]).to_vec(), gold);
+        }
+        let alone = set
+            .features
+            .iter()
+            .filter(|f| !crate::features::has_site_memory(f, 0))
+            .count();
+        assert_eq!(alone, 2);
+
+        // Two pages of one layout: each alone and, unless the hash sends it to a made-up
+        // site of other layouts, with the layout's memory too.
+        let mut second = pages[0].clone();
+        second.path = PathBuf::from("a/q.tsv");
+        let pages = [pages[0].clone(), second];
+        let set = training_set(&pages);
+        assert!(set.sources.len() >= 2 && set.sources.len() <= 4);
+        assert_eq!(set.records.nrows(), 2 * set.sources.len());
+        let with_memory = set
+            .features
+            .iter()
+            .filter(|f| crate::features::has_site_memory(f, 0))
+            .count();
+        assert_eq!(with_memory, set.sources.len() - 2);
     }
 
     #[test]
