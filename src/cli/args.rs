@@ -28,6 +28,9 @@ pub(crate) enum Command {
     Train(TrainArgs),
     /// Score a model on labeled pages: per-class precision, recall and F1.
     Eval(EvalArgs),
+    /// Describe a model: versions, provenance (chaff version, corpus digest, focus, warm
+    /// start, hyper-parameters) and sizes.
+    Info(InfoArgs),
 }
 
 #[derive(Args)]
@@ -158,9 +161,15 @@ pub(crate) struct CleanArgs {
 
 #[derive(Args)]
 pub(crate) struct TrainArgs {
-    /// Labeled `.tsv` pages or folders of them.
-    #[arg(required = true)]
+    /// Labeled `.tsv` pages or folders of them (optional with --base). With --base and no
+    /// --focus, these are the focus pages.
+    #[arg(required_unless_present = "base")]
     pub(crate) corpus: Vec<PathBuf>,
+    /// Train on the built-in training corpus too (compiled into chaff): its pages as
+    /// `chaff train training --html-only training/handmade-html` reads them, plus CORPUS,
+    /// which counts --focus-weight times unless --focus is given.
+    #[arg(long, value_name = "BASE", value_parser = ["builtin"])]
+    pub(crate) base: Option<String>,
     /// Where to write the model.
     #[arg(short, long, value_name = "MODEL")]
     pub(crate) output: PathBuf,
@@ -236,6 +245,16 @@ pub(crate) struct EvalArgs {
     /// Threads for cross-validation folds.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     pub(crate) threads: Option<u16>,
+}
+
+#[derive(Args)]
+pub(crate) struct InfoArgs {
+    /// A model file, or `builtin` (the default): the model compiled into chaff.
+    #[arg(value_name = "MODEL")]
+    pub(crate) model: Option<PathBuf>,
+    /// Print it as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// The default of `--max-page-bytes`: far above any real page, well below this machine's memory.

@@ -40,6 +40,7 @@ pub fn main() -> ExitCode {
         Command::Clean(args) => commands::clean(args),
         Command::Train(args) => commands::train(args),
         Command::Eval(args) => commands::eval(args),
+        Command::Info(args) => commands::info(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

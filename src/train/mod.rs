@@ -3,9 +3,11 @@
 //! L-BFGS), and class transitions counted from the gold sequences.
 
 pub mod align;
+pub mod builtin;
 pub mod crossval;
 pub mod eval;
 pub mod logistic;
+pub mod provenance;
 
 use std::time::Instant;
 
@@ -26,6 +28,7 @@ use crate::features::STRUCTURE_DIM;
 use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page;
 use crate::model::decode::Transitions;
+use crate::model::provenance::HyperParameters;
 use crate::model::{
     stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
     TrainingSummary, MAX_TRANSITION_WEIGHT,
@@ -252,12 +255,18 @@ impl ValidTrainParams {
         {
             summary.html_pages = html_refs.len();
         }
-        let model = Model::new(
+        let mut model = Model::new(
             text.line_scorers,
             text.context_scorer,
             text.transitions,
             summary,
         )?;
+        model.provenance.hyper_parameters = HyperParameters {
+            seed: self.seed,
+            alpha: self.alpha,
+            max_iterations: self.max_iterations,
+            transition_weight: self.transition_weight,
+        };
         #[cfg(feature = "html")]
         if !html_refs.is_empty() {
             let set = assemble(&html_refs, html_features, DIM + STRUCTURE_DIM);
