@@ -66,8 +66,7 @@ pub fn pages() -> Result<Vec<BuiltinPage>> {
         Ok(head)
     };
     let mut pages = Vec::new();
-    loop {
-        let Ok(len) = take(4) else { break };
+    while let Ok(len) = take(4) {
         let len = u32::from_le_bytes(len.try_into().expect("4 bytes")) as usize;
         let path = std::str::from_utf8(take(len)?)
             .map_err(|_| corrupt("a path is not UTF-8"))?
