@@ -829,3 +829,27 @@ fn info_describes_the_built_in_model() {
     );
     assert!(out.contains("HTML stages      2 line scorers"), "{out}");
 }
+
+#[test]
+fn a_model_of_the_format_before_provenance_is_refused_with_a_message() {
+    let dir = TempDir::new().unwrap();
+    let good =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json"))
+            .unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&good).unwrap();
+    old["format_version"] = serde_json::json!(3);
+    old.as_object_mut().unwrap().remove("provenance");
+    let model = dir.path().join("old.json");
+    fs::write(&model, old.to_string()).unwrap();
+    chaff().arg("info").arg(&model).fails_saying(&format!(
+        "model format version 3 but this chaff reads version {}; retrain",
+        chaff::FORMAT_VERSION
+    ));
+    // A current model without its provenance is corrupt.
+    old["format_version"] = serde_json::json!(chaff::FORMAT_VERSION);
+    fs::write(&model, old.to_string()).unwrap();
+    chaff()
+        .arg("info")
+        .arg(&model)
+        .fails_saying("missing field `provenance`");
+}
