@@ -106,8 +106,22 @@ impl Drop for Unpacked {
     }
 }
 
-/// Writes the built-in corpus into a new folder under `parent` (the system's temporary folder
-/// when `None`); an error when this binary was built without it.
+/// Where [`unpack`] writes by default: `$TMPDIR` when set; otherwise, on Linux, `/dev/shm`
+/// (memory: on a disk, writing, reading back and removing the 1,918 files took 3 s of the
+/// 6.5 s of a one-page `train --base builtin --warm-start builtin` on the 2-core machine); the
+/// system's temporary folder elsewhere.
+fn scratch_parents() -> Vec<PathBuf> {
+    let mut parents = Vec::new();
+    if std::env::var_os("TMPDIR").is_none() && cfg!(target_os = "linux") {
+        parents.push(PathBuf::from("/dev/shm"));
+    }
+    parents.push(std::env::temp_dir());
+    parents
+}
+
+/// Writes the built-in corpus into a new folder under `parent` (when `None`: under `$TMPDIR`,
+/// or `/dev/shm` on Linux, or the system's temporary folder); an error when this binary was
+/// built without it.
 pub fn unpack(parent: Option<&Path>) -> Result<Unpacked> {
     let pages = pages()?;
     if pages.is_empty() {
@@ -117,15 +131,22 @@ pub fn unpack(parent: Option<&Path>) -> Result<Unpacked> {
                 .into(),
         ));
     }
-    let parent = parent.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let parents = parent.map_or_else(scratch_parents, |p| vec![p.to_path_buf()]);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
-    let dir = parent.join(format!(
-        "chaff-builtin-corpus-{}-{nanos}",
-        std::process::id()
-    ));
-    fs::create_dir(&dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
+    let name = format!("chaff-builtin-corpus-{}-{nanos}", std::process::id());
+    let mut made = Err(Error::Train("no folder to unpack into".into()));
+    for parent in &parents {
+        let dir = parent.join(&name);
+        made = fs::create_dir(&dir)
+            .map(|()| dir.clone())
+            .map_err(|e| Error::io(dir.display().to_string(), e));
+        if made.is_ok() {
+            break;
+        }
+    }
+    let dir = made?;
     let mut unpacked = Unpacked {
         root: dir.join("training"),
         dir,
