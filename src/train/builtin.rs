@@ -112,10 +112,16 @@ impl Drop for Unpacked {
 /// system's temporary folder elsewhere.
 fn scratch_parents() -> Vec<PathBuf> {
     let mut parents = Vec::new();
-    if std::env::var_os("TMPDIR").is_none() && cfg!(target_os = "linux") {
+    // An empty TMPDIR counts as none (the standard library would make it the current folder).
+    let tmpdir = std::env::var_os("TMPDIR").filter(|v| !v.is_empty());
+    if tmpdir.is_none() && cfg!(target_os = "linux") {
         parents.push(PathBuf::from("/dev/shm"));
     }
-    parents.push(std::env::temp_dir());
+    parents.push(match tmpdir {
+        Some(dir) => PathBuf::from(dir),
+        None if cfg!(unix) => PathBuf::from("/tmp"),
+        None => std::env::temp_dir(),
+    });
     parents
 }
 
