@@ -853,3 +853,31 @@ fn a_model_of_the_format_before_provenance_is_refused_with_a_message() {
         .arg(&model)
         .fails_saying("missing field `provenance`");
 }
+
+#[test]
+fn where_the_corpus_sits_changes_no_byte_and_no_absolute_path_is_recorded() {
+    let dir = TempDir::new().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = dir.path().join("relative.json");
+    let absolute = dir.path().join("absolute.json");
+    for (corpus, out) in [
+        (Path::new("training/handmade").to_path_buf(), &relative),
+        (root.join("training/handmade"), &absolute),
+    ] {
+        chaff()
+            .current_dir(root)
+            .arg("train")
+            .arg(&corpus)
+            .arg("--focus")
+            .arg(data("seed.tsv"))
+            .args(["--max-iterations", "3", "-o"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let bytes = fs::read(&relative).unwrap();
+    assert_eq!(bytes, fs::read(&absolute).unwrap());
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains(root.to_str().unwrap()), "an absolute path");
+    assert!(text.contains("\"focus\":{\"pages\":[\"seed.tsv\"],\"weight\":10}"));
+}
