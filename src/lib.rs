@@ -50,7 +50,8 @@ pub use error::{Error, Result};
 pub use features::FEATURE_VERSION;
 pub use labeler::{Labeler, LineLabel, LineReport};
 pub use language::{Lang, PageLanguage, Script, Segment};
-pub use model::{Model, FORMAT_VERSION};
+pub use model::provenance;
+pub use model::{Model, ModelInfo, StagesInfo, FORMAT_VERSION};
 
 /// The labeled-page format (`CLASS<TAB>LANG<TAB>TEXT`): what `label` writes and training reads.
 pub mod labeled {

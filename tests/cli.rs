@@ -977,3 +977,223 @@ fn diff_prints_exactly_the_lines_two_models_label_differently() {
         .args(&pages)
         .fails_saying("give --model twice");
 }
+
+/// A folder `name` in `dir` holding one labeled page of `lines` (`CLASS<TAB>LANG<TAB>TEXT`).
+fn one_page_corpus(dir: &Path, name: &str, lines: &str) -> std::path::PathBuf {
+    let folder = dir.join(name);
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("page.tsv"), lines).unwrap();
+    folder
+}
+
+#[test]
+fn base_builtin_trains_on_the_built_in_corpus_and_one_user_page() {
+    let dir = TempDir::new().unwrap();
+    let model = dir.path().join("m.json");
+    chaff()
+        .arg("train")
+        .arg(data("seed.tsv"))
+        .args(["--base", "builtin", "--warm-start", "builtin"])
+        .args(["--max-iterations", "1", "-o"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "base: the built-in corpus, 1052 pages",
+        ))
+        .stderr(predicate::str::contains("the 1 given page is the focus"))
+        .stderr(predicate::str::contains("warning").not());
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(chaff().args(["info", "--json"]).arg(&model))).unwrap();
+    let p = &json["provenance"];
+    assert_eq!(p["corpus"]["base"], "builtin");
+    assert_eq!(p["corpus"]["pages"], 1053);
+    assert_eq!(p["focus"]["pages"], serde_json::json!(["seed.tsv"]));
+    assert_eq!(p["focus"]["weight"], 10);
+    assert_eq!(p["warm_start"]["source"], "builtin");
+    // The model labels pages.
+    chaff()
+        .args(["label", "--model"])
+        .arg(&model)
+        .arg(data("seed.txt"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_corpus_lacking_a_class_or_with_few_pages_is_warned_about() {
+    let dir = TempDir::new().unwrap();
+    let corpus = one_page_corpus(
+        dir.path(),
+        "site",
+        "chrome\teng\tHome\nbody\teng\tThe city said on Tuesday that night buses will run.\n\
+         chrome\teng\tShare\n",
+    );
+    let model = dir.path().join("m.json");
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .args(["--max-iterations", "5", "-o"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the corpus has no copyright lines",
+        ))
+        .stderr(predicate::str::contains("no byline lines"))
+        .stderr(predicate::str::contains("no related lines"))
+        .stderr(predicate::str::contains("no body lines").not())
+        .stderr(predicate::str::contains("warning: only 1 page:"))
+        .stderr(predicate::str::contains("--base builtin"));
+    // Few corpus pages against the focus.
+    chaff()
+        .arg("train")
+        .arg(&corpus)
+        .arg("--focus")
+        .arg(data("seed.tsv"))
+        .args(["--max-iterations", "5", "-o"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: only 1 corpus page besides 1 focus page",
+        ))
+        .stderr(predicate::str::contains("--base builtin"));
+}
+
+#[test]
+fn a_corpus_folder_without_labeled_pages_is_an_error_naming_it() {
+    let dir = TempDir::new().unwrap();
+    let empty = dir.path().join("unlabeled-site");
+    fs::create_dir(&empty).unwrap();
+    fs::write(empty.join("page.txt"), "Home\nA paragraph.\n").unwrap();
+    let model = dir.path().join("m.json");
+    chaff()
+        .arg("train")
+        .arg(data("seed.tsv"))
+        .arg(&empty)
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("unlabeled-site"))
+        .stderr(predicate::str::contains("no labeled pages (*.tsv)"));
+    assert!(!model.exists(), "no model is written");
+}
+
+#[test]
+fn info_shows_the_provenance_of_a_trained_model_and_training_twice_gives_the_same_bytes() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    for out in [&a, &b] {
+        train_with_seed_focus(out, &["--max-iterations", "5", "--seed", "4"]).success();
+    }
+    assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
+    let text = stdout_of(chaff().arg("info").arg(&a));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(chaff().args(["info", "--json"]).arg(&a))).unwrap();
+    let p = &json["provenance"];
+    assert_eq!(p["chaff_version"], env!("CARGO_PKG_VERSION"));
+    let digest = p["corpus"]["digest"].as_str().unwrap();
+    assert!(
+        digest.starts_with("fnv1a64:") && digest.len() == 24,
+        "{digest}"
+    );
+    assert_eq!(p["corpus"]["pages"], 25);
+    assert_eq!(p["corpus"]["base"], serde_json::Value::Null);
+    assert_eq!(p["hyper_parameters"]["seed"], 4);
+    assert_eq!(p["hyper_parameters"]["max_iterations"], 5);
+    assert_eq!(json["format_version"], chaff::FORMAT_VERSION);
+    for needle in [
+        &format!("trained by chaff {}", env!("CARGO_PKG_VERSION")),
+        digest,
+        "seed.tsv",
+        "each counting 10 times",
+        "warm start       none",
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in\n{text}");
+    }
+    // Another focus page changes the digest.
+    let other = one_page_corpus(
+        dir.path(),
+        "other",
+        "body\teng\tThe city said on Tuesday that night buses will run.\n",
+    );
+    let other = other.to_str().unwrap();
+    train_with_seed_focus(&b, &["--max-iterations", "5", "--focus", other]).success();
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(chaff().args(["info", "--json"]).arg(&b))).unwrap();
+    assert_ne!(json["provenance"]["corpus"]["digest"], digest);
+    assert_eq!(
+        json["provenance"]["focus"]["pages"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn info_describes_the_built_in_model() {
+    let out = stdout_of(chaff().arg("info"));
+    assert!(out.contains("model            builtin"), "{out}");
+    assert!(out.contains("base builtin"), "{out}");
+    assert!(
+        out.contains(&format!("model format {}", chaff::FORMAT_VERSION)),
+        "{out}"
+    );
+    assert!(out.contains("HTML stages      2 line scorers"), "{out}");
+}
+
+#[test]
+fn a_model_of_the_format_before_provenance_is_refused_with_a_message() {
+    let dir = TempDir::new().unwrap();
+    let good =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("models/default.json"))
+            .unwrap();
+    let mut old: serde_json::Value = serde_json::from_str(&good).unwrap();
+    old["format_version"] = serde_json::json!(3);
+    old.as_object_mut().unwrap().remove("provenance");
+    let model = dir.path().join("old.json");
+    fs::write(&model, old.to_string()).unwrap();
+    chaff().arg("info").arg(&model).fails_saying(&format!(
+        "model format version 3 but this chaff reads version {}; retrain",
+        chaff::FORMAT_VERSION
+    ));
+    // A current model without its provenance is corrupt.
+    old["format_version"] = serde_json::json!(chaff::FORMAT_VERSION);
+    fs::write(&model, old.to_string()).unwrap();
+    chaff()
+        .arg("info")
+        .arg(&model)
+        .fails_saying("missing field `provenance`");
+}
+
+#[test]
+fn where_the_corpus_sits_changes_no_byte_and_no_absolute_path_is_recorded() {
+    let dir = TempDir::new().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let relative = dir.path().join("relative.json");
+    let absolute = dir.path().join("absolute.json");
+    for (corpus, out) in [
+        (Path::new("training/handmade").to_path_buf(), &relative),
+        (root.join("training/handmade"), &absolute),
+    ] {
+        chaff()
+            .current_dir(root)
+            .arg("train")
+            .arg(&corpus)
+            .arg("--focus")
+            .arg(data("seed.tsv"))
+            .args(["--max-iterations", "3", "-o"])
+            .arg(out)
+            .assert()
+            .success();
+    }
+    let bytes = fs::read(&relative).unwrap();
+    assert_eq!(bytes, fs::read(&absolute).unwrap());
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(!text.contains(root.to_str().unwrap()), "an absolute path");
+    assert!(text.contains("\"focus\":{\"pages\":[\"seed.tsv\"],\"weight\":10}"));
+}

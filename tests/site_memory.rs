@@ -222,8 +222,9 @@ fn jsonl_records_are_grouped_by_the_host_of_their_url() {
     let many = dir.path().join("many.jsonl");
     fs::write(&one, &one_site).unwrap();
     fs::write(&many, &many_sites).unwrap();
+    // `label --jsonl`: the probabilities show whether memory was used.
     let clean = |file: &Path, extra: &[&str]| {
-        stdout_of(chaff().args(["clean", "--jsonl"]).args(extra).arg(file))
+        stdout_of(chaff().args(["label", "--jsonl"]).args(extra).arg(file))
     };
     let remembered = clean(&one, &[]);
     assert_ne!(remembered, clean(&one, &["--no-site-memory"]));
@@ -239,7 +240,7 @@ fn jsonl_records_are_grouped_by_the_host_of_their_url() {
         .success();
     let streamed = stdout_of(
         chaff()
-            .args(["clean", "--jsonl", "--site-profile"])
+            .args(["label", "--jsonl", "--site-profile"])
             .arg(&profile)
             .pipe_stdin(&one)
             .unwrap(),

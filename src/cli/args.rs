@@ -37,6 +37,9 @@ pub(crate) enum Command {
     /// Site memory: count what a site's pages share, for labeling streams later.
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Describe a model: versions, provenance (chaff version, corpus digest, focus, warm
+    /// start, hyper-parameters) and sizes.
+    Info(InfoArgs),
 }
 
 #[derive(Subcommand)]
@@ -199,9 +202,15 @@ pub(crate) struct CleanArgs {
 
 #[derive(Args)]
 pub(crate) struct TrainArgs {
-    /// Labeled `.tsv` pages or folders of them.
-    #[arg(required = true)]
+    /// Labeled `.tsv` pages or folders of them (optional with --base). With --base and no
+    /// --focus, these are the focus pages.
+    #[arg(required_unless_present = "base")]
     pub(crate) corpus: Vec<PathBuf>,
+    /// Train on the built-in training corpus too (compiled into chaff): its pages as
+    /// `chaff train training --html-only training/handmade-html` reads them, plus CORPUS,
+    /// which counts --focus-weight times unless --focus is given.
+    #[arg(long, value_name = "BASE", value_parser = ["builtin"])]
+    pub(crate) base: Option<String>,
     /// Where to write the model.
     #[arg(short, long, value_name = "MODEL")]
     pub(crate) output: PathBuf,
@@ -323,6 +332,16 @@ pub(crate) struct DiffArgs {
     #[arg(long, value_name = "MODEL", required = true)]
     pub(crate) model: Vec<String>,
     /// One JSON object per differing line: page, line, a, b, text.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct InfoArgs {
+    /// A model file, or `builtin` (the default): the model compiled into chaff.
+    #[arg(value_name = "MODEL")]
+    pub(crate) model: Option<PathBuf>,
+    /// Print it as JSON.
     #[arg(long)]
     pub(crate) json: bool,
 }

@@ -1,24 +1,28 @@
-//! The commands: `label`, `clean`, `train` and `eval`.
+//! The commands: `label`, `clean`, `train`, `eval` and `info`.
 
+use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use linfa::ParamGuard;
 
 use chaff::html::{HtmlLine, HtmlPage};
-use chaff::labeled::{self, read_corpus, LabeledPage};
+use chaff::labeled::{self, corpus_files, read_corpus, LabeledPage};
+use chaff::provenance::{digest_bytes, FocusRecord, WarmStartRecord};
 use chaff::site::SiteCounts;
+use chaff::train::builtin;
 use chaff::train::crossval::{
     by_layout, check_few_shot, few_shot, leave_one_layout_out, spread_few_shot_layouts, FewShot,
     FewShotPoint, FoldResult,
 };
 use chaff::train::eval::{evaluate_with, Evaluation};
+use chaff::train::provenance::corpus_record;
 use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
 use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model, PageLanguage};
 
-use super::args::{CleanArgs, EvalArgs, LabelArgs, SitesBuildArgs, TrainArgs};
+use super::args::{CleanArgs, EvalArgs, InfoArgs, LabelArgs, SitesBuildArgs, TrainArgs};
 use super::html_eval::eval_html;
 use super::pages::{count_files, for_each_page, split_languages, Beside};
 use super::records::for_each_record;
@@ -188,10 +192,25 @@ impl<'a> HtmlLineReport<'a> {
 }
 
 pub(crate) fn train(args: TrainArgs) -> Result<()> {
-    let start = match args.warm_start.as_deref() {
-        None => None,
-        Some("builtin") => Some(Model::builtin()),
-        Some(path) => Some(Model::load(Path::new(path))?),
+    let (start, warm_start) = match args.warm_start.as_deref() {
+        None => (None, None),
+        Some("builtin") => (
+            Some(Model::builtin()),
+            Some(WarmStartRecord {
+                source: "builtin".into(),
+                digest: digest_bytes(Model::builtin_json().as_bytes()),
+            }),
+        ),
+        Some(path) => {
+            let path = Path::new(path);
+            let model = Model::load(path)?;
+            let bytes = fs::read(path).with_context(|| format!("{}", path.display()))?;
+            let record = WarmStartRecord {
+                source: shown(path),
+                digest: digest_bytes(&bytes),
+            };
+            (Some(model), Some(record))
+        }
     };
     let default_iterations = if start.is_some() {
         WARM_START_ITERATIONS
@@ -204,7 +223,49 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
         .transition_weight(args.transition_weight)
         .seed(args.seed)
         .check()?;
-    let mut html_only = read_corpus(&args.html_only)?;
+    // A path that holds no labeled page would train silently without the pages the user meant.
+    for (flag, paths, what) in [
+        ("", &args.corpus, "a corpus is"),
+        ("--html-only ", &args.html_only, "--html-only pages are"),
+        ("--focus ", &args.focus, "focus pages are"),
+    ] {
+        for path in paths {
+            if corpus_files(path)?.is_empty() {
+                bail!(
+                    "{flag}{}: no labeled pages (*.tsv) there; {what} labeled pages as \
+                     `chaff label --out-dir` writes them",
+                    path.display()
+                );
+            }
+        }
+    }
+    // `--base builtin`: the built-in corpus, as if its folder were given on the command line
+    // with its HTML-only pages as --html-only; the user's pages are the focus unless --focus
+    // says which are.
+    let builtin = match args.base {
+        Some(_) => Some(builtin::unpack(None)?),
+        None => None,
+    };
+    let mut corpus_paths = Vec::new();
+    let mut html_only_paths = Vec::new();
+    let focus_paths = match &builtin {
+        Some(unpacked) => {
+            corpus_paths.push(unpacked.root.clone());
+            html_only_paths.extend(unpacked.html_only.iter().cloned());
+            if args.focus.is_empty() {
+                args.corpus.clone()
+            } else {
+                corpus_paths.extend(args.corpus.iter().cloned());
+                args.focus.clone()
+            }
+        }
+        None => {
+            corpus_paths.extend(args.corpus.iter().cloned());
+            args.focus.clone()
+        }
+    };
+    html_only_paths.extend(args.html_only.iter().cloned());
+    let mut html_only = read_corpus(&html_only_paths)?;
     for page in &mut html_only {
         if page.html.is_none() {
             bail!(
@@ -219,22 +280,12 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
         .iter()
         .filter_map(|p| std::fs::canonicalize(&p.path).ok())
         .collect();
-    let mut base = read_corpus(&args.corpus)?;
+    let mut base = read_corpus(&corpus_paths)?;
     base.retain(|p| {
         std::fs::canonicalize(&p.path).map_or(true, |path| !html_only_files.contains(&path))
     });
     base.extend(html_only);
-    // A focus that holds no labeled page would train silently without the pages the user meant.
-    for path in &args.focus {
-        if read_corpus(std::slice::from_ref(path))?.is_empty() {
-            bail!(
-                "--focus {}: no labeled pages (*.tsv) there; focus pages are labeled pages as \
-                 `chaff label --out-dir` writes them",
-                path.display()
-            );
-        }
-    }
-    let mut focus = read_corpus(&args.focus)?;
+    let mut focus = read_corpus(&focus_paths)?;
     for page in &mut focus {
         page.html_only =
             std::fs::canonicalize(&page.path).is_ok_and(|path| html_only_files.contains(&path));
@@ -242,8 +293,44 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
     if base.is_empty() && focus.is_empty() {
         bail!("no labeled pages (*.tsv) found in the corpus");
     }
+    if let Some(unpacked) = &builtin {
+        note(format_args!(
+            "base: the built-in corpus, {} pages ({} teach only the HTML stages){}",
+            unpacked.pages,
+            unpacked.html_only.len(),
+            if args.focus.is_empty() && !focus.is_empty() {
+                format!(
+                    "; the {} given {} the focus, each page counting {} times",
+                    focus.len(),
+                    if focus.len() == 1 {
+                        "page is"
+                    } else {
+                        "pages are"
+                    },
+                    args.focus_weight
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    warn_about_the_corpus(&base, &focus, builtin.is_some());
     let pages = with_focus(&base, &focus, args.focus_weight.into());
-    let (model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
+    let (mut model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
+    model.provenance.corpus = corpus_record(&base, &focus)?;
+    model.provenance.focus = FocusRecord {
+        pages: focus
+            .iter()
+            .map(|page| shown_page(&page.path, &focus_paths))
+            .collect(),
+        weight: if focus.is_empty() {
+            0
+        } else {
+            args.focus_weight.into()
+        },
+    };
+    model.provenance.warm_start = warm_start;
+    drop(builtin);
     model.save(&args.output)?;
     let t = &model.training;
     note(format_args!(
@@ -279,6 +366,185 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
             "no labeled HTML pages (NAME.tsv with NAME.html beside it): HTML pages will be labeled from their lines alone"
         ));
     }
+    Ok(())
+}
+
+/// Fewer corpus pages than this (besides the focus) are too few to learn much from.
+const FEW_PAGES: usize = 20;
+
+/// Warns, before training, about a corpus that lacks a class or has few pages.
+fn warn_about_the_corpus(base: &[LabeledPage], focus: &[LabeledPage], has_base: bool) {
+    let suggestion = if has_base {
+        ""
+    } else {
+        ", or add --base builtin to train on the built-in corpus as well"
+    };
+    let mut lines = [0usize; Class::COUNT];
+    for line in base.iter().chain(focus).flat_map(|p| &p.lines) {
+        lines[line.class.index()] += 1;
+    }
+    for c in Class::ALL.into_iter().filter(|c| lines[c.index()] == 0) {
+        note(format_args!(
+            "warning: the corpus has no {c} lines: the model will not learn to label a line {c}; \
+             add labeled pages that have some{suggestion}"
+        ));
+    }
+    if has_base {
+        return;
+    }
+    let pages = |n: usize, what: &str| format!("{n} {what}page{}", if n == 1 { "" } else { "s" });
+    if !focus.is_empty() && base.len() < FEW_PAGES {
+        note(format_args!(
+            "warning: only {} besides {}: the model learns little beyond them; add \
+             --base builtin to train on the built-in corpus as well",
+            pages(base.len(), "corpus "),
+            pages(focus.len(), "focus ")
+        ));
+    } else if focus.is_empty() && base.len() < FEW_PAGES {
+        note(format_args!(
+            "warning: only {}: the model learns little beyond them; add --base builtin to \
+             train on the built-in corpus as well (your pages then count as the focus)",
+            pages(base.len(), "")
+        ));
+    }
+}
+
+/// A path as a model file records it: relative as given (without `./`), or, when absolute, cut
+/// to its last component, so that the file holds no absolute path.
+fn shown(path: &Path) -> String {
+    let path: PathBuf = if path.is_absolute() {
+        path.file_name().map(PathBuf::from).unwrap_or_default()
+    } else {
+        path.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect()
+    };
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A page's path as recorded: the path given on the command line that reached it, as [`shown`]
+/// records it, joined with the page's path inside it.
+fn shown_page(page: &Path, given: &[PathBuf]) -> String {
+    for path in given {
+        if let Ok(inside) = page.strip_prefix(path) {
+            if inside.as_os_str().is_empty() {
+                // The page itself was given.
+                return shown(path);
+            }
+            let shown = PathBuf::from(shown(path)).join(inside);
+            return shown.to_string_lossy().replace('\\', "/");
+        }
+    }
+    shown(page)
+}
+
+/// `chaff info`: a model's versions, provenance and sizes.
+pub(crate) fn info(args: InfoArgs) -> Result<()> {
+    let (name, model, bytes) = match &args.model {
+        Some(path) if path != Path::new("builtin") => {
+            let model = Model::load(path)?;
+            let bytes = fs::read(path).with_context(|| format!("{}", path.display()))?;
+            (path.display().to_string(), model, bytes)
+        }
+        _ => (
+            "builtin".to_string(),
+            Model::builtin(),
+            Model::builtin_json().as_bytes().to_vec(),
+        ),
+    };
+    let info = model.info();
+    let digest = digest_bytes(&bytes);
+    let mut out = stdout()?;
+    if args.json {
+        let json = serde_json::json!({
+            "model": name,
+            "bytes": bytes.len(),
+            "digest": digest,
+            "format_version": info.format_version,
+            "feature_version": info.feature_version,
+            "weights": info.weights,
+            "text_stages": info.text,
+            "html_stages": info.html,
+            "training": model.training,
+            "provenance": model.provenance,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        out.flush()?;
+        return Ok(());
+    }
+    let p = &model.provenance;
+    let t = &model.training;
+    writeln!(
+        out,
+        "model            {name} ({} bytes, {digest})",
+        bytes.len()
+    )?;
+    writeln!(
+        out,
+        "versions         model format {}, feature layout {}; trained by chaff {}",
+        info.format_version, info.feature_version, p.chaff_version
+    )?;
+    let stages = |s: &chaff::StagesInfo| {
+        format!(
+            "{} line scorers of {} features, a context scorer of {}; {} weights",
+            s.line_scorers, s.features, s.context_features, s.weights
+        )
+    };
+    writeln!(out, "text stages      {}", stages(&info.text))?;
+    match &info.html {
+        Some(html) => writeln!(out, "HTML stages      {}", stages(html))?,
+        None => writeln!(
+            out,
+            "HTML stages      none (HTML pages are labeled from their lines)"
+        )?,
+    }
+    writeln!(out, "weights          {} in all", info.weights)?;
+    writeln!(
+        out,
+        "corpus           {} pages, digest {}{}",
+        p.corpus.pages,
+        p.corpus.digest.as_deref().unwrap_or("not recorded"),
+        match &p.corpus.base {
+            Some(base) => format!(", base {base} (holds the built-in corpus)"),
+            None => String::new(),
+        }
+    )?;
+    let lines: Vec<String> = Class::ALL
+        .iter()
+        .map(|c| format!("{c} {}", t.lines_per_class[c.index()]))
+        .collect();
+    writeln!(
+        out,
+        "trained on       {} text pages ({}), {} HTML pages",
+        t.pages,
+        lines.join(", "),
+        t.html_pages
+    )?;
+    if p.focus.pages.is_empty() {
+        writeln!(out, "focus            none")?;
+    } else {
+        writeln!(
+            out,
+            "focus            {} page{}, each counting {} times:",
+            p.focus.pages.len(),
+            if p.focus.pages.len() == 1 { "" } else { "s" },
+            p.focus.weight
+        )?;
+        for page in &p.focus.pages {
+            writeln!(out, "                   {page}")?;
+        }
+    }
+    match &p.warm_start {
+        Some(w) => writeln!(out, "warm start       {} ({})", w.source, w.digest)?,
+        None => writeln!(out, "warm start       none")?,
+    }
+    let h = &p.hyper_parameters;
+    writeln!(
+        out,
+        "hyper-parameters seed {}, alpha {}, max iterations {}, transition weight {}",
+        h.seed, h.alpha, h.max_iterations, h.transition_weight
+    )?;
+    out.flush()?;
     Ok(())
 }
 

@@ -45,6 +45,7 @@ pub fn main() -> ExitCode {
         Command::Sites(args::SitesCommand::Build(args)) => commands::sites_build(args),
         Command::Review(args) => review::review(args),
         Command::Diff(args) => diff::diff(args),
+        Command::Info(args) => commands::info(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 pub mod decode;
 mod linear;
 mod packed;
+pub mod provenance;
 mod stacked;
 
 use std::fs::File;
@@ -22,12 +23,16 @@ use crate::model::decode::Transitions;
 
 pub(crate) use linear::Linear;
 pub(crate) use packed::PackedScorer;
+pub use provenance::Provenance;
 pub(crate) use stacked::{
     stage_one_packed, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM,
 };
 
 /// Version of the model file format. Files of another version are refused.
-pub const FORMAT_VERSION: u32 = 3;
+///
+/// 4: the `provenance` object (chaff's version, corpus digest, focus, warm start,
+/// hyper-parameters).
+pub const FORMAT_VERSION: u32 = 4;
 const FORMAT_NAME: &str = "chaff-model";
 
 /// The default model, trained on `training/` and compiled into the binary.
@@ -227,6 +232,9 @@ pub struct Model {
     pub(crate) html: Option<Stages>,
     /// What the model was trained on.
     pub training: TrainingSummary,
+    /// Where the model came from: chaff's version, the corpus digest, focus, warm start and
+    /// hyper-parameters.
+    pub provenance: Provenance,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +265,7 @@ impl Model {
             text: Stages::new(line_scorers, context_scorer, transitions),
             html: None,
             training,
+            provenance: Provenance::default(),
         };
         model.check().map_err(|message| Error::Model {
             path: NEW_MODEL_NAME.to_string(),
@@ -274,6 +283,11 @@ impl Model {
         })?;
         self.html = Some(html);
         Ok(self)
+    }
+
+    /// The model file compiled into this binary (`models/default.json`).
+    pub fn builtin_json() -> &'static str {
+        DEFAULT_MODEL
     }
 
     /// The model compiled into this binary.
@@ -390,6 +404,30 @@ impl Model {
         std::fs::write(path, self.to_json()).map_err(|e| Error::io(path.display().to_string(), e))
     }
 
+    /// The model's versions and sizes, as `chaff info` shows them.
+    pub fn info(&self) -> ModelInfo {
+        let count = |stages: &Stages| StagesInfo {
+            line_scorers: stages.line_scorers.len(),
+            features: stages.line_scorers.first().map_or(0, Linear::dim),
+            context_features: stages.context_scorer.dim(),
+            weights: stages
+                .line_scorers
+                .iter()
+                .chain(std::iter::once(&stages.context_scorer))
+                .map(|s| s.weights.len() + s.bias.len())
+                .sum(),
+        };
+        let text = count(&self.text);
+        let html = self.html.as_ref().map(count);
+        ModelInfo {
+            format_version: self.format_version,
+            feature_version: self.feature_version,
+            weights: text.weights + html.as_ref().map_or(0, |h| h.weights),
+            text,
+            html,
+        }
+    }
+
     /// Whether the model has stages for HTML pages that read their structure.
     pub fn reads_structure(&self) -> bool {
         self.html.is_some()
@@ -408,6 +446,34 @@ impl Model {
     pub(crate) fn log_probs(&self, page: &PageFeatures) -> Vec<[f32; K]> {
         self.stages_for(page).log_probs(page)
     }
+}
+
+/// A model's versions and sizes ([`Model::info`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelInfo {
+    /// The model file format version.
+    pub format_version: u32,
+    /// The feature layout version.
+    pub feature_version: u32,
+    /// Weights and biases in all stages.
+    pub weights: usize,
+    /// The text stages.
+    pub text: StagesInfo,
+    /// The HTML stages, when the model has them.
+    pub html: Option<StagesInfo>,
+}
+
+/// The sizes of one set of stages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StagesInfo {
+    /// First-stage scorers (merged into one for labeling).
+    pub line_scorers: usize,
+    /// Features a first-stage scorer reads per line.
+    pub features: usize,
+    /// Features the second-stage scorer reads per line.
+    pub context_features: usize,
+    /// Weights and biases of these stages.
+    pub weights: usize,
 }
 
 /// Checks a scorer's size (`dim` features) and its weights and biases.

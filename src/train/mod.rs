@@ -3,9 +3,11 @@
 //! L-BFGS), and class transitions counted from the gold sequences.
 
 pub mod align;
+pub mod builtin;
 pub mod crossval;
 pub mod eval;
 pub mod logistic;
+pub mod provenance;
 
 use std::time::Instant;
 
@@ -26,6 +28,7 @@ use crate::features::STRUCTURE_DIM;
 use crate::features::{PageFeatures, DIM};
 use crate::labeler::analyze_page_on_site;
 use crate::model::decode::Transitions;
+use crate::model::provenance::HyperParameters;
 use crate::model::{
     stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
     TrainingSummary, MAX_TRANSITION_WEIGHT,
@@ -411,12 +414,18 @@ impl ValidTrainParams {
         {
             summary.html_pages = html_set.sources.last().map_or(0, |&i| i + 1);
         }
-        let model = Model::new(
+        let mut model = Model::new(
             text.line_scorers,
             text.context_scorer,
             text.transitions,
             summary,
         )?;
+        model.provenance.hyper_parameters = HyperParameters {
+            seed: self.seed,
+            alpha: self.alpha,
+            max_iterations: self.max_iterations,
+            transition_weight: self.transition_weight,
+        };
         #[cfg(feature = "html")]
         if !html_refs.is_empty() {
             let start = start.and_then(|m| m.html.as_ref());
