@@ -75,6 +75,9 @@ pub(crate) fn record_fields(input: &PageInput, lines_field: Option<&str>) -> jso
     }
 }
 
+/// What site memory counts of a record: its site, its line keys and, for HTML, its path keys.
+type RecordKeys = (String, Vec<u64>, Option<Vec<u64>>);
+
 /// The site of a record: `--site`, else the host of its URL field.
 fn record_site(input: &PageInput, record: &jsonl::Record) -> Option<String> {
     input
@@ -134,7 +137,7 @@ pub(crate) fn count_record_sites(
             if batch.is_empty() {
                 break;
             }
-            let keys: Vec<Option<(String, Vec<u64>, Option<Vec<u64>>)>> = pool.install(|| {
+            let keys: Vec<Option<RecordKeys>> = pool.install(|| {
                 batch
                     .par_iter()
                     .map(|bytes| {
