@@ -18,8 +18,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use chaff::html::read_html;
-use chaff::labeled::{parse_page, LabeledPage};
+use chaff::labeled::{parse_page, read_page, LabeledPage};
+use chaff::site::{path_keys, SiteCounter, SiteCounts, SiteProfile};
 use chaff::train::eval::same_lines;
+use chaff::train::page_site;
 use chaff::{input, Class, Labeler, LineLabel};
 
 use super::args::ReviewArgs;
@@ -55,10 +57,12 @@ struct Group {
 
 pub(crate) fn review(args: ReviewArgs) -> Result<()> {
     let labeler = load_labeler(&args.model)?;
+    let (sites, names) = count_review_sites(&args.pages)?;
     let mut pages = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for path in &args.pages {
-        let page = read_review_page(path, &labeler)?;
+    for (path, site) in args.pages.iter().zip(&names) {
+        let site = site.as_deref().and_then(|s| sites.site(s));
+        let page = read_review_page(path, &labeler, site)?;
         // A page named twice is reviewed (and written) once.
         if seen.insert(fs::canonicalize(path).unwrap_or_else(|_| path.clone())) {
             pages.push(page);
@@ -113,9 +117,38 @@ pub(crate) fn review(args: ReviewArgs) -> Result<()> {
     Ok(())
 }
 
+/// Site memory for the pages under review, as `eval` groups labeled pages (the address of the
+/// HTML page beside a `.tsv`, else its folder): the pages of a new site, reviewed together,
+/// tell the model which of their lines are the site's furniture. Pages that cannot be read
+/// are passed over here; reading them for review reports them.
+fn count_review_sites(paths: &[PathBuf]) -> Result<(SiteProfile, Vec<Option<String>>)> {
+    let mut counter = SiteCounter::default();
+    let mut names = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Ok(page) = read_page(path) else {
+            names.push(None);
+            continue;
+        };
+        let texts = page.texts();
+        let html = page
+            .html
+            .as_ref()
+            .and_then(|h| fs::read(h).ok())
+            .map(|bytes| read_html(&bytes, None))
+            .filter(|html| same_lines(&html.texts(), &texts));
+        let name = page_site(&page, html.as_ref().and_then(|h| h.meta.url.as_deref()));
+        match &html {
+            Some(html) => counter.add_page(&name, &html.texts(), Some(&path_keys(html))),
+            None => counter.add_page(&name, &texts, None),
+        }
+        names.push(Some(name));
+    }
+    Ok((counter.finish(), names))
+}
+
 /// Reads a labeled page and labels its lines with the model: from its HTML when a `NAME.html`
 /// beside it holds the same lines, else as a text page.
-fn read_review_page(path: &Path, labeler: &Labeler) -> Result<Page> {
+fn read_review_page(path: &Path, labeler: &Labeler, site: Option<&SiteCounts>) -> Result<Page> {
     let name = path.display().to_string();
     if path.extension().is_none_or(|e| e != "tsv") {
         bail!("{name}: not a labeled page (NAME.tsv, as `chaff label --out-dir` writes them)");
@@ -142,7 +175,7 @@ fn read_review_page(path: &Path, labeler: &Labeler) -> Result<Page> {
             .map_err(|e| chaff::Error::io(html_path.display().to_string(), e))?;
         let html = read_html(&html_bytes, None);
         if same_lines(&html.texts(), &texts) {
-            labels = Some(labeler.label_html(&html).0);
+            labels = Some(labeler.label_html_on_site(&html, site).0);
         } else {
             note(format_args!(
                 "{name}: its lines are not those chaff extracts from {}; labeled as a text page",
@@ -150,7 +183,7 @@ fn read_review_page(path: &Path, labeler: &Labeler) -> Result<Page> {
             ));
         }
     }
-    let labels = labels.unwrap_or_else(|| labeler.label(&texts));
+    let labels = labels.unwrap_or_else(|| labeler.label_on_site(&texts, site).0);
     let lines = labeled
         .lines
         .iter()
