@@ -167,7 +167,7 @@ pub(crate) struct TrainArgs {
     /// Seed recorded in the model (training is deterministic).
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
-    /// L2 penalty of the logistic regression [default: 1, towards zero; with --warm-start, 100,
+    /// L2 penalty of the logistic regression [default: 1, towards zero; with --warm-start, 10,
     /// towards the start's weights].
     #[arg(long, value_name = "ALPHA")]
     pub(crate) alpha: Option<f32>,

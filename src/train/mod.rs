@@ -531,7 +531,7 @@ pub const WARM_START_ITERATIONS: u64 = 15;
 
 /// The strength of the penalty centred on the start's weights in `chaff train --warm-start`
 /// ([`TrainParams::prior_alpha`]); chosen by held-out layouts (models/README.md).
-pub const WARM_START_PRIOR_ALPHA: f32 = 100.0;
+pub const WARM_START_PRIOR_ALPHA: f32 = 10.0;
 
 /// Pages of each base layout that stand for the base in `chaff train --warm-start` with focus
 /// pages ([`TrainParams::base_pages_per_layout`]).
