@@ -1197,3 +1197,142 @@ fn where_the_corpus_sits_changes_no_byte_and_no_absolute_path_is_recorded() {
     assert!(!text.contains(root.to_str().unwrap()), "an absolute path");
     assert!(text.contains("\"focus\":{\"pages\":[\"seed.tsv\"],\"weight\":10}"));
 }
+
+/// Copies the labeled lines (not the HTML) of the first `n` pages of a training layout into
+/// `dir/<layout>/`; returns the copies' paths, sorted.
+fn copy_layout_pages(dir: &Path, layout: &str, n: usize) -> Vec<std::path::PathBuf> {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("training/pages")
+        .join(layout);
+    let mut files: Vec<_> = fs::read_dir(&from)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
+    files.sort();
+    let to = dir.join(layout);
+    fs::create_dir_all(&to).unwrap();
+    files
+        .iter()
+        .take(n)
+        .map(|f| {
+            let copy = to.join(f.file_name().unwrap());
+            fs::copy(f, &copy).unwrap();
+            copy
+        })
+        .collect()
+}
+
+/// `chaff eval --json --model MODEL PAGE`.
+fn eval_json(model: &Path, page: &Path) -> serde_json::Value {
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--json", "--model"])
+            .arg(model)
+            .arg(page),
+    );
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn leave_one_page_out_scores_each_focus_page_with_a_model_retrained_without_it() {
+    let dir = TempDir::new().unwrap();
+    let base = dir.path().join("base");
+    copy_layout_pages(&base, "edaily", 2);
+    copy_layout_pages(&base, "kenyan-daily", 2);
+    let site = copy_layout_pages(dir.path(), "african-wire", 3);
+    let focus = dir.path().join("african-wire");
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--cv", "page", "--json", "--threads", "2"])
+            .args(["--warm-start", "builtin", "--focus-weight", "3"])
+            .arg(&base)
+            .arg("--focus")
+            .arg(&focus),
+    );
+    let cv: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let folds = cv["folds"].as_array().unwrap();
+    // Only the focus pages are held out, each once, in order.
+    assert_eq!(folds.len(), site.len());
+    for (held_out, fold) in site.iter().zip(folds) {
+        assert_eq!(fold["page"], held_out.display().to_string());
+        // What `chaff train` makes of the same pages without this one, scored by `chaff eval`.
+        let model = dir.path().join("without.json");
+        let mut train = chaff();
+        train
+            .arg("train")
+            .arg(&base)
+            .args(["--warm-start", "builtin", "--focus-weight", "3"]);
+        for other in site.iter().filter(|p| *p != held_out) {
+            train.arg("--focus").arg(other);
+        }
+        train.arg("-o").arg(&model).assert().success();
+        assert_eq!(fold["report"], eval_json(&model, held_out));
+    }
+    // The pooled figures are over the held-out pages.
+    assert_eq!(cv["pooled"]["pages"], site.len());
+    let lines: u64 = folds
+        .iter()
+        .map(|f| f["report"]["lines"].as_u64().unwrap())
+        .sum();
+    assert_eq!(cv["pooled"]["lines"], lines);
+
+    // Without --focus, every corpus page is held out in turn and the others trained on.
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--cv", "page", "--json", "--threads", "1"])
+            .arg(&focus),
+    );
+    let cv: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(cv["folds"].as_array().unwrap().len(), site.len());
+    let model = dir.path().join("without-first.json");
+    chaff()
+        .arg("train")
+        .args(&site[1..])
+        .arg("-o")
+        .arg(&model)
+        .assert()
+        .success();
+    assert_eq!(cv["folds"][0]["report"], eval_json(&model, &site[0]));
+    // The text output names the protocol and prints the usual figures, per page with --pages.
+    let out = stdout_of(
+        chaff()
+            .args(["eval", "--cv", "page", "--pages", "--threads", "2"])
+            .arg(&focus),
+    );
+    assert!(out.contains("leave-one-page-out: 3 corpus pages"), "{out}");
+    assert!(out.contains("macro-F1"), "{out}");
+    assert!(
+        out.contains("01-011-webtoon-piracy-sites-crackdown.tsv"),
+        "{out}"
+    );
+}
+
+#[test]
+fn leave_one_page_out_refuses_what_it_cannot_do() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/handmade");
+    chaff()
+        .arg("eval")
+        .arg(&corpus)
+        .args(["--cv", "page", "--warm-start"])
+        .fails_saying("--warm-start needs the model");
+    chaff()
+        .args(["eval", "--cv", "page", "--model"])
+        .arg(data("seed.tsv"))
+        .arg(&corpus)
+        .fails_saying("takes no --model");
+    chaff()
+        .args(["eval", "--few-shot", "1", "--warm-start", "builtin"])
+        .arg(&corpus)
+        .fails_saying("--warm-start MODEL goes with --cv page");
+    chaff()
+        .arg("eval")
+        .arg(&corpus)
+        .arg("--focus")
+        .arg(data("seed.tsv"))
+        .fails_saying("--focus goes with --cv page");
+    chaff()
+        .args(["eval", "--cv", "page", "--json"])
+        .arg(data("seed.tsv"))
+        .fails_saying("at least two pages");
+}

@@ -217,14 +217,16 @@ pub(crate) struct TrainArgs {
     /// Seed recorded in the model (training is deterministic).
     #[arg(long, default_value_t = 0)]
     pub(crate) seed: u64,
-    /// L2 penalty of the logistic regression.
-    #[arg(long, default_value_t = 1.0)]
-    pub(crate) alpha: f32,
+    /// L2 penalty of the logistic regression [default: 1, towards zero; with --warm-start, 10,
+    /// towards the start's weights].
+    #[arg(long, value_name = "ALPHA")]
+    pub(crate) alpha: Option<f32>,
     /// Iteration cap of the optimizer [default: 50, or 15 with --warm-start].
     #[arg(long, value_name = "N")]
     pub(crate) max_iterations: Option<u64>,
-    /// Start from this model's weights instead of zeros (`builtin`: the compiled-in model);
-    /// retraining with a few --focus pages then takes a few seconds.
+    /// Start from this model's weights instead of zeros (`builtin`: the compiled-in model) and
+    /// fine-tune them: the penalty pulls towards them, and with --focus pages one page of each
+    /// corpus layout stands for the corpus, so retraining takes about a second.
     #[arg(long, value_name = "MODEL")]
     pub(crate) warm_start: Option<String>,
     /// Weight of class transitions in decoding.
@@ -248,6 +250,10 @@ pub(crate) struct EvalArgs {
     /// Labeled `.tsv` pages or folders of them.
     #[arg(required = true)]
     pub(crate) corpus: Vec<PathBuf>,
+    /// With --cv page: retrain on the built-in training corpus too, as `train --base builtin`
+    /// does (CORPUS pages are then the held-out focus pages, unless --focus names them).
+    #[arg(long, value_name = "BASE", value_parser = ["builtin"], requires = "cv")]
+    pub(crate) base: Option<String>,
     /// Model file to use instead of the built-in model.
     #[arg(long, value_name = "PATH")]
     pub(crate) model: Option<PathBuf>,
@@ -264,19 +270,28 @@ pub(crate) struct EvalArgs {
     #[arg(long)]
     pub(crate) pages: bool,
     /// Cross-validate instead of scoring a model: `layout` trains without each layout (folder)
-    /// in turn and scores the model on it.
-    #[arg(long, value_name = "BY", value_parser = ["layout"])]
+    /// in turn and scores the model on it; `page` retrains as `chaff train CORPUS --focus PAGES`
+    /// would, without each focus page in turn (every corpus page, with no --focus), and scores
+    /// the model on it.
+    #[arg(long, value_name = "BY", value_parser = ["layout", "page"])]
     pub(crate) cv: Option<String>,
+    /// With --cv page: your labeled pages of a new layout (files or folders), weighed
+    /// --focus-weight times as `train --focus` weighs them; only these are held out.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) focus: Vec<PathBuf>,
     /// Retrain with 0..=K pages of held-out layouts (the few-shot curve); alone, or after
     /// --cv layout.
     #[arg(long, value_name = "K")]
     pub(crate) few_shot: Option<usize>,
-    /// How many times each of the K pages counts in few-shot retraining (as `train --focus`).
+    /// How many times each of the K pages counts in few-shot retraining, or each --focus page
+    /// with --cv page (as `train --focus`).
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=MAX_FOCUS_WEIGHT))]
     pub(crate) focus_weight: u16,
-    /// In few-shot retraining, start from the k=0 model's weights, as `train --warm-start`.
-    #[arg(long)]
-    pub(crate) warm_start: bool,
+    /// In few-shot retraining, start from the k=0 model's weights, as `train --warm-start`
+    /// (no value); with --cv page, retrain from this model's weights (`builtin` or a model
+    /// file), as `train --warm-start MODEL` does.
+    #[arg(long, value_name = "MODEL", num_args = 0..=1, default_missing_value = "")]
+    pub(crate) warm_start: Option<String>,
     /// Layouts for the few-shot curve: this many, spread evenly over the layout names.
     #[arg(long, value_name = "N", default_value_t = 8)]
     pub(crate) few_shot_layouts: usize,

@@ -14,12 +14,12 @@ use chaff::provenance::{digest_bytes, FocusRecord, WarmStartRecord};
 use chaff::site::SiteCounts;
 use chaff::train::builtin;
 use chaff::train::crossval::{
-    by_layout, check_few_shot, few_shot, leave_one_layout_out, spread_few_shot_layouts, FewShot,
-    FewShotPoint, FoldResult,
+    by_layout, check_few_shot, few_shot, leave_one_layout_out, leave_one_page_out,
+    spread_few_shot_layouts, FewShot, FewShotPoint, FoldResult, Retraining,
 };
 use chaff::train::eval::{evaluate_with, Evaluation};
 use chaff::train::provenance::corpus_record;
-use chaff::train::{fit_timed, with_focus, TrainParams, WARM_START_ITERATIONS};
+use chaff::train::{retrain, retraining_pages, TrainParams};
 use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model, PageLanguage};
 
 use super::args::{CleanArgs, EvalArgs, InfoArgs, LabelArgs, SitesBuildArgs, TrainArgs};
@@ -191,6 +191,29 @@ impl<'a> HtmlLineReport<'a> {
     }
 }
 
+/// The labeled pages of `--focus` paths; a path that holds none is an error naming it.
+fn read_focus(paths: &[PathBuf]) -> Result<Vec<LabeledPage>> {
+    // A focus that holds no labeled page would train silently without the pages the user meant.
+    for path in paths {
+        if read_corpus(std::slice::from_ref(path))?.is_empty() {
+            bail!(
+                "--focus {}: no labeled pages (*.tsv) there; focus pages are labeled pages as \
+                 `chaff label --out-dir` writes them",
+                path.display()
+            );
+        }
+    }
+    Ok(read_corpus(paths)?)
+}
+
+/// The model of `--warm-start MODEL`: `builtin` or a model file.
+fn warm_start_model(name: &str) -> Result<Model> {
+    Ok(match name {
+        "builtin" => Model::builtin(),
+        path => Model::load(Path::new(path))?,
+    })
+}
+
 pub(crate) fn train(args: TrainArgs) -> Result<()> {
     let (start, warm_start) = match args.warm_start.as_deref() {
         None => (None, None),
@@ -212,14 +235,20 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
             (Some(model), Some(record))
         }
     };
-    let default_iterations = if start.is_some() {
-        WARM_START_ITERATIONS
-    } else {
-        TrainParams::default().check()?.max_iterations()
-    };
-    let params = TrainParams::default()
-        .alpha(args.alpha)
-        .max_iterations(args.max_iterations.unwrap_or(default_iterations))
+    // A warm start fine-tunes: the penalty (`--alpha`) pulls towards the start's weights.
+    let mut params = TrainParams::default();
+    if start.is_some() {
+        params = params.warm_start();
+        if let Some(alpha) = args.alpha {
+            params = params.prior_alpha(Some(alpha));
+        }
+    } else if let Some(alpha) = args.alpha {
+        params = params.alpha(alpha);
+    }
+    if let Some(n) = args.max_iterations {
+        params = params.max_iterations(n);
+    }
+    let params = params
         .transition_weight(args.transition_weight)
         .seed(args.seed)
         .check()?;
@@ -315,8 +344,13 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
         ));
     }
     warn_about_the_corpus(&base, &focus, builtin.is_some());
-    let pages = with_focus(&base, &focus, args.focus_weight.into());
-    let (mut model, seconds) = fit_timed(&params, start.as_ref(), &pages)?;
+    let (mut model, seconds) = retrain(
+        &params,
+        start.as_ref(),
+        &base,
+        &focus,
+        args.focus_weight.into(),
+    )?;
     model.provenance.corpus = corpus_record(&base, &focus)?;
     model.provenance.focus = FocusRecord {
         pages: focus
@@ -347,7 +381,14 @@ pub(crate) fn train(args: TrainArgs) -> Result<()> {
             t.lines_per_class[c.index()]
         ));
     }
-    let html_pages = pages.iter().filter(|p| p.html.is_some()).count();
+    let trained = retraining_pages(
+        &params,
+        start.is_some(),
+        &base,
+        &focus,
+        args.focus_weight.into(),
+    );
+    let html_pages = trained.iter().filter(|p| p.html.is_some()).count();
     if html_pages > 0 {
         note(format_args!(
             "HTML stages: trained on {} labeled HTML pages{}",
@@ -549,6 +590,18 @@ pub(crate) fn info(args: InfoArgs) -> Result<()> {
 }
 
 pub(crate) fn eval(args: EvalArgs) -> Result<()> {
+    if args.cv.as_deref() == Some("page") {
+        return eval_page_cv(&args);
+    }
+    if !args.focus.is_empty() {
+        bail!("--focus goes with --cv page (leave-one-page-out over your pages)");
+    }
+    if args.warm_start.as_deref().is_some_and(|m| !m.is_empty()) {
+        bail!(
+            "--warm-start MODEL goes with --cv page; with --few-shot, --warm-start takes no value \
+             (it starts from the k=0 model)"
+        );
+    }
     let html = args.format == "html";
     let cross_validation = args.cv.is_some() || args.few_shot.is_some();
     if html && !cross_validation {
@@ -628,7 +681,7 @@ fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage], html: bool) -> R
             let shots = FewShot {
                 max_shots: k,
                 focus_weight: args.focus_weight.into(),
-                warm_start: args.warm_start,
+                warm_start: args.warm_start.is_some(),
             };
             few_shot(pages, &chosen, &shots, &params, threads, html)?
         }
@@ -643,6 +696,114 @@ fn run_cross_validation(args: &EvalArgs, pages: &[LabeledPage], html: bool) -> R
         }
         if !few.is_empty() {
             print_few_shot(&mut out, &few)?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `eval --cv page`: leave-one-page-out over the user's pages (`--focus`, or every corpus page
+/// without it), each fold retrained as `chaff train CORPUS --focus PAGES [--warm-start MODEL]`
+/// would retrain; the pooled figures of the held-out pages.
+fn eval_page_cv(args: &EvalArgs) -> Result<()> {
+    if args.model.is_some() {
+        bail!("--cv trains its own models; it takes no --model (to start from one: --warm-start MODEL)");
+    }
+    if args.few_shot.is_some() {
+        bail!("--cv page and --few-shot are separate protocols; run them one at a time");
+    }
+    if args.format == "html" {
+        bail!("--cv page scores text pages; --format html is not supported with it");
+    }
+    let start = match args.warm_start.as_deref() {
+        None => None,
+        Some("") => bail!(
+            "--cv page --warm-start needs the model retraining starts from: `builtin` or a model \
+             file, as `train --warm-start MODEL`"
+        ),
+        Some(name) => Some(warm_start_model(name)?),
+    };
+    // `--base builtin`: the built-in corpus is the base, and the CORPUS pages the user's (the
+    // focus) unless --focus names them, as `train --base builtin` reads them. The unpacked
+    // folder lives until the folds are trained: HTML pages are read from it.
+    let builtin = match args.base {
+        Some(_) => Some(builtin::unpack(None)?),
+        None => None,
+    };
+    let (mut corpus_paths, focus_paths) = match (&builtin, args.focus.is_empty()) {
+        (Some(unpacked), true) => (vec![unpacked.root.clone()], args.corpus.clone()),
+        (Some(unpacked), false) => {
+            let mut paths = vec![unpacked.root.clone()];
+            paths.extend(args.corpus.iter().cloned());
+            (paths, args.focus.clone())
+        }
+        (None, _) => (Vec::new(), args.focus.clone()),
+    };
+    if builtin.is_none() {
+        corpus_paths.extend(args.corpus.iter().cloned());
+    }
+    let focus = read_focus(&focus_paths)?;
+    // A page given both in the corpus and as focus is the user's: it is held out, not trained
+    // on as a base page.
+    let focus_files: std::collections::HashSet<PathBuf> = focus
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(&p.path).ok())
+        .collect();
+    let html_only_files: std::collections::HashSet<PathBuf> = builtin
+        .iter()
+        .flat_map(|u| u.html_only.iter())
+        .flat_map(|path| corpus_files(path).unwrap_or_default())
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let mut base = read_corpus(&corpus_paths)?;
+    base.retain(|p| {
+        std::fs::canonicalize(&p.path).map_or(true, |path| !focus_files.contains(&path))
+    });
+    for page in &mut base {
+        page.html_only = std::fs::canonicalize(&page.path)
+            .is_ok_and(|path| html_only_files.contains(&path) && page.html.is_some());
+    }
+    if base.is_empty() && focus.is_empty() {
+        bail!("no labeled pages (*.tsv) found");
+    }
+    // The parameters `chaff train` uses with and without --warm-start.
+    let params = match start {
+        Some(_) => TrainParams::default().warm_start(),
+        None => TrainParams::default(),
+    }
+    .check()?;
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let retraining = Retraining {
+        focus_weight: args.focus_weight.into(),
+        start: start.as_ref(),
+    };
+    let (folds, pooled) = leave_one_page_out(&base, &focus, &retraining, &params, threads)?;
+    let report = pooled.report();
+    let mut out = stdout()?;
+    if args.json {
+        let json = serde_json::json!({ "folds": folds, "pooled": report });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+    } else {
+        let held_out = if focus.is_empty() {
+            "corpus"
+        } else {
+            "--focus"
+        };
+        writeln!(
+            out,
+            "leave-one-page-out: {} {held_out} pages, each scored by a model retrained without it",
+            folds.len()
+        )?;
+        let mean = folds.iter().map(|f| f.train_seconds).sum::<f64>() / folds.len().max(1) as f64;
+        writeln!(out, "mean retraining {mean:.1}s")?;
+        writeln!(out)?;
+        write!(out, "{report}")?;
+        if args.pages {
+            writeln!(out)?;
+            write!(out, "{}", report.pages_table())?;
         }
     }
     out.flush()?;

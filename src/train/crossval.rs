@@ -1,5 +1,6 @@
-//! Generalization measured the honest way: leave-one-layout-out cross-validation, and the
-//! few-shot curve of retraining with k pages of a layout the model has not seen.
+//! Generalization measured the honest way: leave-one-layout-out cross-validation, the
+//! few-shot curve of retraining with k pages of a layout the model has not seen, and
+//! leave-one-page-out over a user's own pages, retrained as `chaff train --focus` retrains.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -11,8 +12,8 @@ use crate::corpus::labeled::LabeledPage;
 use crate::error::{Error, Result};
 use crate::labeler::Labeler;
 use crate::model::Model;
-use crate::train::eval::{evaluate, Evaluation};
-use crate::train::{fit_timed, with_focus, TrainParams, ValidTrainParams, WARM_START_ITERATIONS};
+use crate::train::eval::{evaluate, Evaluation, Report};
+use crate::train::{fit_timed, retrain, TrainParams, ValidTrainParams};
 use linfa::ParamGuard;
 
 /// Pages grouped by layout, layouts in name order.
@@ -174,8 +175,8 @@ pub struct FewShot {
     pub max_shots: usize,
     /// How many times each added page counts (as `chaff train --focus`).
     pub focus_weight: usize,
-    /// Start each k >= 1 retraining from the k = 0 model's weights, with
-    /// [`WARM_START_ITERATIONS`] iterations (as `chaff train --warm-start`).
+    /// Start each k >= 1 retraining from the k = 0 model's weights, fine-tuned as `chaff train
+    /// --warm-start` does ([`TrainParams::warm_start`]).
     pub warm_start: bool,
 }
 
@@ -200,9 +201,7 @@ pub fn few_shot(
         ..params.clone()
     };
     let groups = by_layout(pages);
-    let warm_params = TrainParams::from(params.clone())
-        .max_iterations(WARM_START_ITERATIONS)
-        .check()?;
+    let warm_params = TrainParams::from(params.clone()).warm_start().check()?;
     let curves = parallel_map(layouts, threads, |layout| {
         let own = &groups[layout.as_str()];
         let others: Vec<LabeledPage> = pages
@@ -215,10 +214,15 @@ pub fn few_shot(
         let mut unseen: Option<Model> = None;
         for k in 0..=max_shots {
             let shots: Vec<LabeledPage> = own[..k].iter().map(|p| (*p).clone()).collect();
-            let train = with_focus(&others, &shots, protocol.focus_weight);
             let (model, seconds) = match (&unseen, protocol.warm_start) {
-                (Some(start), true) => fit_timed(&warm_params, Some(start), &train)?,
-                _ => fit_timed(params, None, &train)?,
+                (Some(start), true) => retrain(
+                    &warm_params,
+                    Some(start),
+                    &others,
+                    &shots,
+                    protocol.focus_weight,
+                )?,
+                _ => retrain(params, None, &others, &shots, protocol.focus_weight)?,
             };
             let r = score(model.clone(), &test, html)?.report();
             points.push(FewShotPoint {
@@ -235,6 +239,101 @@ pub fn few_shot(
         Ok(points)
     })?;
     Ok(curves.into_iter().flatten().collect())
+}
+
+/// How a user retrains with their own pages, as `chaff train CORPUS --focus PAGES` does.
+#[derive(Debug, Clone, Copy)]
+pub struct Retraining<'a> {
+    /// How many times each focus page counts (`--focus-weight`).
+    pub focus_weight: usize,
+    /// The model whose weights retraining starts from (`--warm-start`), if any; `params` then
+    /// carry the warm start's iteration cap, as `chaff train --warm-start` sets it.
+    pub start: Option<&'a Model>,
+}
+
+/// One held-out page of [`leave_one_page_out`].
+#[derive(Debug, Clone, Serialize)]
+pub struct PageFold {
+    /// The page's file.
+    pub page: String,
+    /// Seconds the retraining without it took.
+    pub train_seconds: f64,
+    /// Its figures, as `chaff eval PAGE --model M` gives them with M trained without it.
+    pub report: Report,
+}
+
+/// Leave-one-page-out over a user's pages: for each `focus` page, retrains as
+/// [`retrain`] does on `base` and the other focus pages (weighed and warm-started as
+/// `retraining` says), then scores the page. With no focus pages, every `base` page is held out
+/// in turn and the others are trained on. Returns each page's figures and the pooled
+/// evaluation of all held-out pages: an estimate, on pages never trained on, of what retraining
+/// with all of them gives on the site's next pages.
+///
+/// `base` is any list of pages (a corpus read from disk, with more added: the built-in
+/// corpus); a page should not be in both lists.
+pub fn leave_one_page_out(
+    base: &[LabeledPage],
+    focus: &[LabeledPage],
+    retraining: &Retraining<'_>,
+    params: &ValidTrainParams,
+    threads: usize,
+) -> Result<(Vec<PageFold>, Evaluation)> {
+    let held_out = if focus.is_empty() { base } else { focus };
+    if held_out.is_empty() {
+        return Err(Error::Train(
+            "leave-one-page-out needs pages to hold out; none were given".into(),
+        ));
+    }
+    if base.len() + focus.len() < 2 {
+        return Err(Error::Train(
+            "leave-one-page-out needs at least two pages: it trains on the others and scores \
+             the one held out"
+                .into(),
+        ));
+    }
+    let indices: Vec<usize> = (0..held_out.len()).collect();
+    let folds = parallel_map(&indices, threads, |&i| {
+        let others: Vec<LabeledPage> = held_out
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .map(|(_, p)| p.clone())
+            .collect();
+        let (model, seconds) = if focus.is_empty() {
+            retrain(
+                params,
+                retraining.start,
+                &others,
+                &[],
+                retraining.focus_weight,
+            )?
+        } else {
+            retrain(
+                params,
+                retraining.start,
+                base,
+                &others,
+                retraining.focus_weight,
+            )?
+        };
+        let page = &held_out[i];
+        let eval = score(model, std::slice::from_ref(page), false)?;
+        Ok((
+            PageFold {
+                page: page.path.display().to_string(),
+                train_seconds: seconds,
+                report: eval.report(),
+            },
+            eval,
+        ))
+    })?;
+    let mut pooled = Evaluation::default();
+    let mut results = Vec::new();
+    for (r, e) in folds {
+        results.push(r);
+        pooled.merge(e);
+    }
+    Ok((results, pooled))
 }
 
 /// The layouts a few-shot curve holds out when none are named: `count` of them, spread evenly

@@ -9,7 +9,8 @@
 //!
 //! Conventions follow linfa-logistic 0.8: the loss is
 //! `-Σ log softmax(x·W + b)[y] + alpha/2 · ‖W‖²` (a sum over rows, not a mean; the bias is not
-//! penalized), the parameters are fitted for the classes present in the targets only (an absent
+//! penalized; with a [`prior`](LogisticParams::prior), `alpha/2 · ‖W − W₀‖²`: fine-tuning that
+//! keeps the weights near a previous scorer's), the parameters are fitted for the classes present in the targets only (an absent
 //! class gets no weights and a bias of [`ABSENT_CLASS_BIAS`]), L-BFGS keeps 10 corrections, and
 //! fitting stops at the iteration cap, when the gradient's L2 norm falls below the gradient
 //! tolerance, or when the loss changes by less than `f64::EPSILON`; the parameters of lowest
@@ -167,6 +168,22 @@ pub struct ValidLogisticParams {
     max_iterations: u64,
     gradient_tolerance: f64,
     memory: usize,
+    prior: Option<Linear>,
+    anchor: Option<Anchor>,
+}
+
+/// Rows that stand for a larger set they were sampled from, whose optimum is the
+/// [`prior`](LogisticParams::prior): the first `rows` rows of the data each count `scale`
+/// times, and their summed gradient at the prior is subtracted from the loss's, so that at the
+/// prior they pull nowhere and away from it they resist as (about) the whole set would. The
+/// other rows (a few new pages) then move the weights about as retraining on the whole set with
+/// them would, for the price of the sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Anchor {
+    /// How many of the first rows are the sample.
+    pub rows: usize,
+    /// How many times each of them counts (> 0): the set's size over the sample's.
+    pub scale: f64,
 }
 
 impl Default for LogisticParams {
@@ -177,6 +194,8 @@ impl Default for LogisticParams {
             max_iterations: 100,
             gradient_tolerance: 1e-3,
             memory: 10,
+            prior: None,
+            anchor: None,
         })
     }
 }
@@ -203,6 +222,22 @@ impl LogisticParams {
     /// Corrections L-BFGS keeps (> 0).
     pub fn memory(mut self, m: usize) -> Self {
         self.0.memory = m;
+        self
+    }
+
+    /// Centres the L2 penalty on these weights instead of zero: `alpha/2 · ‖W − W₀‖²`, the
+    /// Gaussian prior of fine-tuning, so that a few new rows move only the weights they need.
+    /// Its weights must be finite, and it must read as many features as the rows have (checked
+    /// when fitting).
+    pub fn prior(mut self, prior: Option<Linear>) -> Self {
+        self.0.prior = prior;
+        self
+    }
+
+    /// Anchors the first rows to the prior ([`Anchor`]); needs a prior. At most as many rows
+    /// as the data has (checked when fitting).
+    pub fn anchor(mut self, anchor: Option<Anchor>) -> Self {
+        self.0.anchor = anchor;
         self
     }
 }
@@ -234,6 +269,37 @@ impl ParamGuard for LogisticParams {
             return Err(LogisticError::InvalidParams(
                 "the L-BFGS memory must be > 0".into(),
             ));
+        }
+        if let Some(prior) = &p.prior {
+            if prior.weights.len() % K != 0 {
+                return Err(LogisticError::InvalidParams(format!(
+                    "the prior holds {} weights, not a multiple of {K} classes",
+                    prior.weights.len()
+                )));
+            }
+            if !prior
+                .weights
+                .iter()
+                .chain(&prior.bias)
+                .all(|v| v.is_finite())
+            {
+                return Err(LogisticError::InvalidParams(
+                    "the prior holds a NaN or infinite weight".into(),
+                ));
+            }
+        }
+        if let Some(anchor) = &p.anchor {
+            if p.prior.is_none() {
+                return Err(LogisticError::InvalidParams(
+                    "anchored rows need a prior to be anchored to".into(),
+                ));
+            }
+            if !(anchor.scale.is_finite() && anchor.scale > 0.0) {
+                return Err(LogisticError::InvalidParams(format!(
+                    "the anchored rows' scale must be > 0, got {}",
+                    anchor.scale
+                )));
+            }
         }
         Ok(p)
     }
@@ -289,18 +355,81 @@ impl<'a> FitWith<'a, SparseRows, Array1<usize>, LogisticError> for ValidLogistic
         // The columns of the fit are the classes present, in order, as linfa-logistic's.
         let mut present = [false; K];
         y.iter().for_each(|&c| present[c] = true);
+        // With a prior, the classes it scores are fitted too: rows that lack a class (a few
+        // new pages) leave it as the prior has it rather than dropping it.
+        if let Some(prior) = &self.prior {
+            for (c, &b) in prior.bias.iter().enumerate() {
+                present[c] |= b != ABSENT_CLASS_BIAS;
+            }
+        }
         let classes: Vec<usize> = (0..K).filter(|&c| present[c]).collect();
         let mut column = [usize::MAX; K];
         classes.iter().enumerate().for_each(|(j, &c)| column[c] = j);
-        let problem = Problem {
-            x,
-            y: y.iter().map(|&c| column[c] as u8).collect(),
-            k: classes.len(),
-            alpha: self.alpha,
-            last: RefCell::new(None),
-        };
         let d = x.ncols();
         let kp = classes.len();
+        let center = match &self.prior {
+            None => None,
+            Some(prior) if prior.dim() != d => {
+                return Err(LogisticError::InvalidData(format!(
+                    "the prior reads {} features, the rows have {d}",
+                    prior.dim()
+                )))
+            }
+            Some(prior) => {
+                let mut center = vec![0.0f64; (d + 1) * kp];
+                for (j, &c) in classes.iter().enumerate() {
+                    for f in 0..d {
+                        center[f * kp + j] = f64::from(prior.weights[f * K + c]);
+                    }
+                    center[d * kp + j] = f64::from(prior.bias[c]);
+                }
+                Some(center)
+            }
+        };
+        let anchor = self.anchor.unwrap_or(Anchor {
+            rows: 0,
+            scale: 1.0,
+        });
+        if anchor.rows > x.nrows() {
+            return Err(LogisticError::InvalidData(format!(
+                "{} anchored rows of {}",
+                anchor.rows,
+                x.nrows()
+            )));
+        }
+        let targets: Vec<u8> = y.iter().map(|&c| column[c] as u8).collect();
+        // The anchored rows' gradient at the prior, subtracted from every evaluation's.
+        let offset = match (&center, self.anchor) {
+            (Some(center), Some(anchor)) if anchor.rows > 0 => {
+                let rows: Vec<usize> = (0..anchor.rows).collect();
+                let terms = Terms {
+                    alpha: 0.0,
+                    center: None,
+                    scaled_rows: anchor.rows,
+                    scale: anchor.scale,
+                    offset: None,
+                };
+                let (_, grad) = loss_and_gradient(
+                    &x.select(&rows),
+                    &targets[..anchor.rows],
+                    kp,
+                    center,
+                    &terms,
+                );
+                Some(grad)
+            }
+            _ => None,
+        };
+        let problem = Problem {
+            x,
+            y: targets,
+            k: classes.len(),
+            alpha: self.alpha,
+            center,
+            anchor,
+            offset,
+            last: RefCell::new(None),
+        };
         let mut init = Array1::<f64>::zeros((d + 1) * kp);
         if let Some(start) = start.filter(|s| s.dim() == d) {
             for (j, &c) in classes.iter().enumerate() {
@@ -340,6 +469,14 @@ struct Problem<'a> {
     /// Number of fitted classes.
     k: usize,
     alpha: f64,
+    /// Where the penalty is centred (all parameters, biases too, laid out as the parameters);
+    /// if none, the weights are penalized towards zero and the biases not at all.
+    center: Option<Vec<f64>>,
+    /// Rows that count more (none: `rows` 0).
+    anchor: Anchor,
+    /// Subtracted from the gradient (and `offset·w` from the loss): the anchored rows'
+    /// gradient at the prior.
+    offset: Option<Vec<f64>>,
     /// The last parameters evaluated, with their loss and gradient: the line search asks for
     /// the loss and then the gradient at each point it tries, and L-BFGS asks again for the
     /// gradient of the point it accepts, so one pass over the rows serves all three.
@@ -357,12 +494,19 @@ impl Problem<'_> {
                 return (*loss, grad.clone());
             }
         }
+        let terms = Terms {
+            alpha: self.alpha,
+            center: self.center.as_deref(),
+            scaled_rows: self.anchor.rows,
+            scale: self.anchor.scale,
+            offset: self.offset.as_deref(),
+        };
         let (loss, grad) = loss_and_gradient(
             self.x,
             &self.y,
             self.k,
-            self.alpha,
             w.as_slice().expect("parameters are contiguous"),
+            &terms,
         );
         let grad = Array1::from(grad);
         *self.last.borrow_mut() = Some((w.clone(), loss, grad.clone()));
@@ -388,34 +532,74 @@ impl Gradient for Problem<'_> {
     }
 }
 
+/// What the loss adds to the rows' log-loss: the penalty, row weights and a linear term.
+pub(crate) struct Terms<'a> {
+    /// Strength of the L2 penalty.
+    pub(crate) alpha: f64,
+    /// Where the penalty is centred: as many values as parameters, laid out alike; it then
+    /// covers the biases too. `None`: the weights towards zero, the biases free.
+    pub(crate) center: Option<&'a [f64]>,
+    /// The first `scaled_rows` rows count `scale` times each.
+    pub(crate) scaled_rows: usize,
+    pub(crate) scale: f64,
+    /// Subtracted from the gradient (`offset·w` from the loss).
+    pub(crate) offset: Option<&'a [f64]>,
+}
+
+impl Terms<'_> {
+    /// The plain L2 penalty of strength `alpha` on the weights.
+    #[cfg(test)]
+    fn plain(alpha: f64) -> Terms<'static> {
+        Terms {
+            alpha,
+            center: None,
+            scaled_rows: 0,
+            scale: 1.0,
+            offset: None,
+        }
+    }
+}
+
 /// The loss `-Σ log softmax(x·W + b)[y] + alpha/2 · ‖W‖²` and its gradient
 /// `Xᵀ(P − Y) + alpha·W` (bias: `Σ (P − Y)`), over the non-zero values of each row, summed in
 /// row order. `w` holds `(ncols + 1) * k` parameters: weights `w[f * k + j]`, then the biases.
+/// [`Terms`] may centre the penalty elsewhere (over every parameter, biases included), weigh
+/// the first rows more and subtract a linear term.
 pub(crate) fn loss_and_gradient(
     x: &SparseRows,
     y: &[u8],
     k: usize,
-    alpha: f64,
     w: &[f64],
+    terms: &Terms<'_>,
 ) -> (f64, Vec<f64>) {
     // The class count is a constant of each instance, so that the loops over classes unroll.
-    match k {
-        1 => loss_and_gradient_k::<1>(x, y, alpha, w),
-        2 => loss_and_gradient_k::<2>(x, y, alpha, w),
-        3 => loss_and_gradient_k::<3>(x, y, alpha, w),
-        4 => loss_and_gradient_k::<4>(x, y, alpha, w),
-        5 => loss_and_gradient_k::<5>(x, y, alpha, w),
+    let (mut loss, mut grad) = match k {
+        1 => loss_and_gradient_k::<1>(x, y, w, terms),
+        2 => loss_and_gradient_k::<2>(x, y, w, terms),
+        3 => loss_and_gradient_k::<3>(x, y, w, terms),
+        4 => loss_and_gradient_k::<4>(x, y, w, terms),
+        5 => loss_and_gradient_k::<5>(x, y, w, terms),
         _ => panic!("between 1 and {K} fitted classes, got {k}"),
+    };
+    if let Some(offset) = terms.offset {
+        assert_eq!(offset.len(), w.len(), "one offset per parameter");
+        for ((g, &o), &wf) in grad.iter_mut().zip(offset).zip(w) {
+            *g -= o;
+            loss -= o * wf;
+        }
     }
+    (loss, grad)
 }
 
 /// [`loss_and_gradient`] for `KP` fitted classes.
 fn loss_and_gradient_k<const KP: usize>(
     x: &SparseRows,
     y: &[u8],
-    alpha: f64,
     w: &[f64],
+    terms: &Terms<'_>,
 ) -> (f64, Vec<f64>) {
+    let alpha = terms.alpha;
+    let center = terms.center;
     let d = x.ncols();
     assert!(w.len() == (d + 1) * KP && y.len() == x.nrows());
     let (weights, bias) = w.split_at(d * KP);
@@ -441,10 +625,15 @@ fn loss_and_gradient_k<const KP: usize>(
             sum += p[j];
         }
         let log_sum = max + sum.ln();
-        loss += log_sum - z[target as usize];
+        let weight = if i < terms.scaled_rows {
+            terms.scale
+        } else {
+            1.0
+        };
+        loss += weight * (log_sum - z[target as usize]);
         // P − Y, the gradient of this row's loss with respect to its scores.
-        p.iter_mut().for_each(|v| *v /= sum);
-        p[target as usize] -= 1.0;
+        p.iter_mut().for_each(|v| *v = *v / sum * weight);
+        p[target as usize] -= weight;
         for j in 0..KP {
             grad_b[j] += p[j];
         }
@@ -457,9 +646,22 @@ fn loss_and_gradient_k<const KP: usize>(
         }
     }
     let mut penalty = 0.0;
-    for (g, &wf) in grad_w.iter_mut().zip(weights) {
-        penalty += wf * wf;
-        *g += alpha * wf;
+    match center {
+        None => {
+            for (g, &wf) in grad_w.iter_mut().zip(weights) {
+                penalty += wf * wf;
+                *g += alpha * wf;
+            }
+        }
+        Some(center) => {
+            // A prior ties the biases too: a few rows must not shift every class's base rate.
+            assert_eq!(center.len(), w.len(), "one centre per parameter");
+            for ((g, &wf), &c) in grad.iter_mut().zip(w).zip(center) {
+                let delta = wf - c;
+                penalty += delta * delta;
+                *g += alpha * delta;
+            }
+        }
     }
     (loss + 0.5 * alpha * penalty, grad)
 }
@@ -546,24 +748,87 @@ mod tests {
         let (x, y) = random_problem(40, d, k, 7);
         let mut rng = Rng(99);
         let w: Vec<f64> = (0..(d + 1) * k).map(|_| rng.next() - 0.5).collect();
+        let center: Vec<f64> = (0..(d + 1) * k).map(|_| rng.next() * 2.0 - 1.0).collect();
         let alpha = 0.7;
-        let (loss, grad) = loss_and_gradient(&x, &y, k, alpha, &w);
-        assert!(loss.is_finite() && loss > 0.0);
-        let h = 1e-6;
-        for i in 0..w.len() {
-            let mut plus = w.clone();
-            plus[i] += h;
-            let mut minus = w.clone();
-            minus[i] -= h;
-            let numeric = (loss_and_gradient(&x, &y, k, alpha, &plus).0
-                - loss_and_gradient(&x, &y, k, alpha, &minus).0)
-                / (2.0 * h);
-            assert!(
-                (numeric - grad[i]).abs() <= 1e-5 * (1.0 + numeric.abs()),
-                "parameter {i}: analytic {} numeric {numeric}",
-                grad[i]
-            );
+        // With the penalty centred on zero and on other weights (a prior).
+        for center in [None, Some(center.as_slice())] {
+            let terms = Terms {
+                alpha,
+                center,
+                scaled_rows: 15,
+                scale: if center.is_some() { 2.5 } else { 1.0 },
+                offset: center,
+            };
+            let (loss, grad) = loss_and_gradient(&x, &y, k, &w, &terms);
+            assert!(loss.is_finite());
+            let h = 1e-6;
+            for i in 0..w.len() {
+                let mut plus = w.clone();
+                plus[i] += h;
+                let mut minus = w.clone();
+                minus[i] -= h;
+                let numeric = (loss_and_gradient(&x, &y, k, &plus, &terms).0
+                    - loss_and_gradient(&x, &y, k, &minus, &terms).0)
+                    / (2.0 * h);
+                assert!(
+                    (numeric - grad[i]).abs() <= 1e-5 * (1.0 + numeric.abs()),
+                    "parameter {i}: analytic {} numeric {numeric}",
+                    grad[i]
+                );
+            }
         }
+    }
+
+    #[test]
+    fn a_prior_keeps_the_weights_near_it() {
+        let (x, y) = random_problem(300, 10, K, 29);
+        let data = dataset(x, &y);
+        let solution = LogisticParams::default()
+            .alpha(0.1)
+            .max_iterations(100)
+            .check()
+            .unwrap()
+            .fit(&data)
+            .unwrap();
+        // Other rows, labeled by another rule: free weights follow them, weights tied to the
+        // first solution by a strong prior stay near it.
+        let (x2, y2) = random_problem(300, 10, K, 31);
+        let other = dataset(x2, &y2);
+        let distance = |m: &Linear| {
+            m.weights
+                .iter()
+                .zip(&solution.weights)
+                .map(|(a, b)| f64::from(a - b).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        let fit = |alpha: f64, prior: Option<Linear>| {
+            LogisticParams::default()
+                .alpha(alpha)
+                .max_iterations(100)
+                .prior(prior)
+                .check()
+                .unwrap()
+                .fit_with(Some(&solution), &other)
+                .unwrap()
+        };
+        let free = distance(&fit(0.1, None));
+        let tied = distance(&fit(1000.0, Some(solution.clone())));
+        assert!(tied < 0.05 * free, "tied {tied} free {free}");
+        // A prior of another width, or with a NaN, is refused.
+        let narrow = Linear {
+            weights: vec![0.0; 3 * K],
+            bias: [0.0; K],
+        };
+        assert!(LogisticParams::default()
+            .prior(Some(narrow))
+            .check()
+            .unwrap()
+            .fit(&other)
+            .is_err());
+        let mut nan = solution.clone();
+        nan.weights[0] = f32::NAN;
+        assert!(LogisticParams::default().prior(Some(nan)).check().is_err());
     }
 
     #[test]
@@ -589,7 +854,7 @@ mod tests {
             expected += lse - z[target as usize];
         }
         expected += 0.5 * alpha * w[..d * k].iter().map(|v| v * v).sum::<f64>();
-        let (loss, _) = loss_and_gradient(&x, &y, k, alpha, &w);
+        let (loss, _) = loss_and_gradient(&x, &y, k, &w, &Terms::plain(alpha));
         assert!(
             (loss - expected).abs() < 1e-9 * expected,
             "{loss} vs {expected}"
@@ -673,6 +938,70 @@ mod tests {
             .fit(&data)
             .unwrap();
         assert_ne!(cold, again);
+    }
+
+    #[test]
+    fn anchored_rows_alone_leave_the_prior_where_it_is() {
+        // A scorer fitted elsewhere, and a sample of other rows: anchored to it, the sample
+        // pulls nowhere at the prior, so the fit stays there; only new rows move it.
+        let (x, y) = random_problem(200, 8, K, 37);
+        let prior = LogisticParams::default()
+            .max_iterations(40)
+            .check()
+            .unwrap()
+            .fit(&dataset(x, &y))
+            .unwrap();
+        let (sample, sy) = random_problem(60, 8, K, 41);
+        let fit = |anchor: Option<Anchor>, data: &SparseDataset| {
+            LogisticParams::default()
+                .max_iterations(50)
+                .prior(Some(prior.clone()))
+                .anchor(anchor)
+                .check()
+                .unwrap()
+                .fit_with(Some(&prior), data)
+                .unwrap()
+        };
+        let moved = |m: &Linear| {
+            m.weights
+                .iter()
+                .zip(&prior.weights)
+                .chain(m.bias.iter().zip(&prior.bias))
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max)
+        };
+        let anchor = Anchor {
+            rows: 60,
+            scale: 3.0,
+        };
+        let data = dataset(sample.clone(), &sy);
+        assert!(moved(&fit(Some(anchor), &data)) < 1e-4);
+        assert!(moved(&fit(None, &data)) > 0.05);
+        // New rows after the anchored ones do move it.
+        let (new, ny) = random_problem(20, 8, K, 43);
+        let mut both = sample;
+        for i in 0..new.nrows() {
+            both.push_dense(&new.dense_row(i));
+        }
+        let targets: Vec<u8> = sy.iter().chain(&ny).copied().collect();
+        assert!(moved(&fit(Some(anchor), &dataset(both, &targets))) > 0.05);
+        // Anchored rows need a prior, and no more rows than the data has.
+        assert!(LogisticParams::default()
+            .anchor(Some(anchor))
+            .check()
+            .is_err());
+        let too_many = Anchor {
+            rows: 61,
+            scale: 1.0,
+        };
+        let data = dataset(random_problem(60, 8, K, 41).0, &sy);
+        assert!(LogisticParams::default()
+            .prior(Some(prior.clone()))
+            .anchor(Some(too_many))
+            .check()
+            .unwrap()
+            .fit(&data)
+            .is_err());
     }
 
     #[test]

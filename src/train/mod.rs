@@ -18,7 +18,7 @@ use std::thread;
 
 use ndarray::Array1;
 
-use self::logistic::{LogisticParams, SparseRows};
+use self::logistic::{Anchor, LogisticParams, SparseRows};
 
 use crate::class::Class;
 use crate::corpus::labeled::LabeledPage;
@@ -55,6 +55,12 @@ pub struct ValidTrainParams {
     max_iterations: u64,
     transition_weight: f32,
     seed: u64,
+    /// With a warm start: the strength of the L2 penalty centred on the start's weights
+    /// (fine-tuning), used instead of `alpha`'s penalty towards zero; `None` keeps `alpha`'s.
+    prior_alpha: Option<f32>,
+    /// With a warm start and focus pages ([`retrain`]): train on this many pages of each base
+    /// layout instead of all of them; `None` trains on all.
+    base_pages_per_layout: Option<usize>,
     /// Fit the text stages for one iteration only: cross-validation in HTML mode scores only
     /// the HTML stages, so it needs no more of them than a valid model.
     pub(crate) html_scoring_only: bool,
@@ -67,6 +73,8 @@ impl Default for TrainParams {
             max_iterations: 50,
             transition_weight: 0.3,
             seed: 0,
+            prior_alpha: None,
+            base_pages_per_layout: None,
             html_scoring_only: false,
         })
     }
@@ -96,6 +104,33 @@ impl TrainParams {
         self.0.seed = seed;
         self
     }
+
+    /// With a warm start, centre the L2 penalty on the start's weights with this strength
+    /// (>= 0) instead of penalizing the weights towards zero with `alpha`: fine-tuning, in which
+    /// a few new pages move only the weights they need. `None`: `alpha` towards zero.
+    pub fn prior_alpha(mut self, alpha: Option<f32>) -> Self {
+        self.0.prior_alpha = alpha;
+        self
+    }
+
+    /// With a warm start and focus pages ([`retrain`]), train on the first `n` (> 0) pages of
+    /// each base layout only, anchored to the start's weights (when
+    /// [`prior_alpha`](Self::prior_alpha) is set) so that they stand for the whole base; `None`:
+    /// on every base page.
+    pub fn base_pages_per_layout(mut self, n: Option<usize>) -> Self {
+        self.0.base_pages_per_layout = n;
+        self
+    }
+
+    /// The fine-tuning of `chaff train --warm-start`: [`WARM_START_ITERATIONS`] iterations,
+    /// the penalty centred on the start's weights ([`WARM_START_PRIOR_ALPHA`]) and, with focus
+    /// pages, [`WARM_START_BASE_PAGES_PER_LAYOUT`] page of each base layout standing for the
+    /// base.
+    pub fn warm_start(self) -> Self {
+        self.max_iterations(WARM_START_ITERATIONS)
+            .prior_alpha(Some(WARM_START_PRIOR_ALPHA))
+            .base_pages_per_layout(Some(WARM_START_BASE_PAGES_PER_LAYOUT))
+    }
 }
 
 impl From<ValidTrainParams> for TrainParams {
@@ -116,6 +151,17 @@ impl ParamGuard for TrainParams {
         if p.max_iterations == 0 {
             return Err(Error::Train("max_iterations must be > 0".into()));
         }
+        if p.base_pages_per_layout == Some(0) {
+            return Err(Error::Train("pages per base layout must be > 0".into()));
+        }
+        if let Some(a) = p.prior_alpha {
+            if !(a.is_finite() && a >= 0.0) {
+                return Err(Error::Train(format!(
+                    "the warm start's penalty must be >= 0, got {a}"
+                )));
+            }
+        }
+
         // A model file holds no larger transition weight, so training refuses to make one.
         if !(0.0..=MAX_TRANSITION_WEIGHT).contains(&p.transition_weight) {
             return Err(Error::Train(format!(
@@ -377,6 +423,17 @@ impl ValidTrainParams {
     /// Trains the text stages on every page and, when some pages are labeled HTML pages, the
     /// HTML stages on those.
     fn fit_starting_at(&self, pages: &[LabeledPage], start: Option<&Model>) -> Result<Model> {
+        self.fit_sampled(pages, start, None)
+    }
+
+    /// [`fit_starting_at`](Self::fit_starting_at), where the first pages of `pages` may be a
+    /// sample of a larger base ([`BaseSample`]), anchored to the start's weights.
+    fn fit_sampled(
+        &self,
+        pages: &[LabeledPage],
+        start: Option<&Model>,
+        sample: Option<&BaseSample<'_>>,
+    ) -> Result<Model> {
         let text_pages: Vec<LabeledPage> = pages.iter().filter(|p| !p.html_only).cloned().collect();
         if text_pages.is_empty() && !pages.is_empty() {
             return Err(Error::Train(
@@ -393,7 +450,18 @@ impl ValidTrainParams {
             },
             ..self.clone()
         };
-        let (text, _) = text_params.fit_stages(&refs, set, start.map(|m| &m.text))?;
+        let text_anchor = sample.map(|s| {
+            let text = |p: &&LabeledPage| !p.html_only;
+            // The sampled pages come first; a page of a site is in the set twice.
+            let sampled = pages[..s.sampled].iter().filter(text).count();
+            s.anchor(
+                set.sources.iter().filter(|&&i| i < sampled).count(),
+                |p| !p.html_only,
+                text_params.transition_weight,
+            )
+        });
+        let (text, _) =
+            text_params.fit_stages(&refs, set, start.map(|m| &m.text), text_anchor.as_ref())?;
         // Each page once, though a page of a site is in the set twice.
         let mut lines_per_class = [0usize; K];
         for line in text_pages.iter().flat_map(|p| &p.lines) {
@@ -429,9 +497,23 @@ impl ValidTrainParams {
         #[cfg(feature = "html")]
         if !html_refs.is_empty() {
             let start = start.and_then(|m| m.html.as_ref());
-            let (html, _) = self.fit_stages(&html_refs, html_set, start).map_err(|e| {
-                Error::Train(format!("the HTML stages, on the labeled HTML pages: {e}"))
-            })?;
+            let html_anchor = sample.map(|s| {
+                // The set's pages from the sample (a page of a site is there twice).
+                let sampled = pages[..s.sampled].as_ptr_range();
+                s.anchor(
+                    html_refs
+                        .iter()
+                        .filter(|p| sampled.contains(&(**p as *const LabeledPage)))
+                        .count(),
+                    |p| p.html.is_some(),
+                    self.transition_weight,
+                )
+            });
+            let (html, _) = self
+                .fit_stages(&html_refs, html_set, start, html_anchor.as_ref())
+                .map_err(|e| {
+                    Error::Train(format!("the HTML stages, on the labeled HTML pages: {e}"))
+                })?;
             return model.with_html(html);
         }
         Ok(model)
@@ -444,9 +526,21 @@ impl ValidTrainParams {
         records: SparseRows,
         targets: Array1<usize>,
         init: Option<&Linear>,
+        anchor: Option<Anchor>,
     ) -> Result<Linear> {
+        // Fine-tuning: the penalty pulls towards the start's weights rather than zero.
+        // (A start of another feature layout is no start: it is not used, and neither is its
+        // prior.)
+        let (alpha, prior, anchor) = match (self.prior_alpha, init) {
+            (Some(a), Some(start)) if start.dim() == records.ncols() => {
+                (a, Some(start.clone()), anchor)
+            }
+            _ => (self.alpha, None, None),
+        };
         let regression = LogisticParams::default()
-            .alpha(f64::from(self.alpha))
+            .alpha(f64::from(alpha))
+            .prior(prior)
+            .anchor(anchor)
             .max_iterations(self.max_iterations)
             .gradient_tolerance(1e-3)
             .check()
@@ -464,6 +558,7 @@ impl ValidTrainParams {
         pages: &[&LabeledPage],
         set: TrainingSet,
         start: Option<&Stages>,
+        anchor: Option<&StageAnchor>,
     ) -> Result<(Stages, [usize; K])> {
         if set.targets.is_empty() {
             return Err(Error::Train("the corpus has no labeled lines".into()));
@@ -495,7 +590,18 @@ impl ValidTrainParams {
             }
             let records = set.records.select(&rows);
             let init = start.map(|s| &s.line_scorers[fold.min(s.line_scorers.len() - 1)]);
-            Ok(Some(self.fit_linear(records, targets, init)?))
+            let anchored = anchor.map(|a| {
+                a.rows(
+                    set.pages
+                        .iter()
+                        .zip(&folds)
+                        .take(a.pages)
+                        .filter(|(_, &f)| f != fold)
+                        .map(|(r, _)| r.len())
+                        .sum(),
+                )
+            });
+            Ok(Some(self.fit_linear(records, targets, init, anchored)?))
         };
         // The halves are independent: fit them side by side when there are cores to spare.
         let halves: Vec<Result<Option<Linear>>> =
@@ -515,7 +621,10 @@ impl ValidTrainParams {
         if line_scorers.len() < 2 {
             // Too few layouts (or classes) to split: one scorer on everything.
             let init = start.map(|s| &s.line_scorers[0]);
-            line_scorers = vec![self.fit_linear(set.records.clone(), set.targets.clone(), init)?];
+            let anchored =
+                anchor.map(|a| a.rows(set.pages[..a.pages].iter().map(|r| r.len()).sum()));
+            line_scorers =
+                vec![self.fit_linear(set.records.clone(), set.targets.clone(), init, anchored)?];
         }
 
         // Stage two: line and page features plus the context of out-of-fold first-stage
@@ -542,11 +651,17 @@ impl ValidTrainParams {
             }
         }
         let init = start.map(|s| &s.context_scorer);
-        let context_scorer = self.fit_linear(records, set.targets, init)?;
+        let anchored = anchor.map(|a| a.rows(set.pages[..a.pages].iter().map(|r| r.len()).sum()));
+        let context_scorer = self.fit_linear(records, set.targets, init, anchored)?;
 
         let gold: Vec<Vec<Class>> = pages.iter().map(|p| p.classes()).collect();
-        let transitions =
-            Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight);
+        // A sampled base's transitions are those of the whole base (counting is cheap).
+        let transitions = match anchor {
+            Some(a) => a.transitions.clone(),
+            None => {
+                Transitions::estimate(gold.iter().map(|g| g.as_slice()), self.transition_weight)
+            }
+        };
         Ok((
             Stages::new(line_scorers, context_scorer, transitions),
             lines_per_class,
@@ -583,6 +698,140 @@ pub fn with_focus(base: &[LabeledPage], focus: &[LabeledPage], weight: usize) ->
 /// The iteration cap of a warm start ([`ValidTrainParams::fit_from`]): the weights start close
 /// to where they end, so a few iterations carry them the rest of the way.
 pub const WARM_START_ITERATIONS: u64 = 15;
+
+/// The strength of the penalty centred on the start's weights in `chaff train --warm-start`
+/// ([`TrainParams::prior_alpha`]); chosen by held-out layouts (models/README.md).
+pub const WARM_START_PRIOR_ALPHA: f32 = 10.0;
+
+/// Pages of each base layout that stand for the base in `chaff train --warm-start` with focus
+/// pages ([`TrainParams::base_pages_per_layout`]).
+pub const WARM_START_BASE_PAGES_PER_LAYOUT: usize = 1;
+
+/// Retrains as `chaff train` does: on `base` pages and on `focus` pages (a new layout's few
+/// labeled pages) weighed `focus_weight` times ([`with_focus`]), from `start`'s weights when
+/// given; reports how long it took. With a start and focus pages, `params`'
+/// [`base_pages_per_layout`](TrainParams::base_pages_per_layout) keeps that many pages of each
+/// base layout (the first ones), which makes the retraining fast.
+///
+/// `base` is any list of pages: a corpus read from disk, or one with more pages added (the
+/// built-in corpus); cross-validation ([`crossval::leave_one_page_out`]) calls this with a
+/// page left out of `focus`.
+pub fn retrain(
+    params: &ValidTrainParams,
+    start: Option<&Model>,
+    base: &[LabeledPage],
+    focus: &[LabeledPage],
+    focus_weight: usize,
+) -> Result<(Model, f64)> {
+    let clock = Instant::now();
+    let pages = retraining_pages(params, start.is_some(), base, focus, focus_weight);
+    let sampled = pages.len() - focus.len() * focus_weight.max(1);
+    // The sample stands for the whole base when it is anchored to the start's weights.
+    let anchored =
+        start.is_some() && params.prior_alpha.is_some() && sampled > 0 && sampled < base.len();
+    let sample = anchored.then_some(BaseSample {
+        sampled,
+        base,
+        focus,
+        focus_weight: focus_weight.max(1),
+        pages: &pages,
+    });
+    let model = params.fit_sampled(&pages, start, sample.as_ref())?;
+    Ok((model, clock.elapsed().as_secs_f64()))
+}
+
+/// Base pages sampled for a fast retraining: the first `sampled` of `pages` were drawn from
+/// `base`, the rest are the `focus` pages repeated `focus_weight` times.
+struct BaseSample<'a> {
+    sampled: usize,
+    base: &'a [LabeledPage],
+    focus: &'a [LabeledPage],
+    focus_weight: usize,
+    pages: &'a [LabeledPage],
+}
+
+impl BaseSample<'_> {
+    /// The anchor of one set of stages, whose training pages are those of `pages` that `keep`
+    /// keeps, `anchored` of them sampled: lines scaled to the base's lines, transitions from
+    /// the whole base and the focus pages.
+    fn anchor(
+        &self,
+        anchored: usize,
+        keep: impl Fn(&LabeledPage) -> bool,
+        transition_weight: f32,
+    ) -> StageAnchor {
+        let lines = |pages: &[LabeledPage]| -> usize {
+            pages
+                .iter()
+                .filter(|p| keep(p))
+                .map(|p| p.lines.len())
+                .sum()
+        };
+        let (all, sampled) = (lines(self.base), lines(&self.pages[..self.sampled]));
+        let scale = all as f64 / sampled.max(1) as f64;
+        let gold: Vec<Vec<Class>> = self
+            .base
+            .iter()
+            .chain((0..self.focus_weight).flat_map(|_| self.focus))
+            .filter(|p| keep(p))
+            .map(|p| p.classes())
+            .collect();
+        StageAnchor {
+            pages: anchored,
+            scale,
+            transitions: Transitions::estimate(
+                gold.iter().map(|g| g.as_slice()),
+                transition_weight,
+            ),
+        }
+    }
+}
+
+/// The sampled pages at the front of one set of stages' training pages.
+struct StageAnchor {
+    pages: usize,
+    scale: f64,
+    transitions: Transitions,
+}
+
+impl StageAnchor {
+    fn rows(&self, rows: usize) -> Anchor {
+        Anchor {
+            rows,
+            scale: self.scale,
+        }
+    }
+}
+
+/// The pages [`retrain`] trains on (focus pages repeated), `warm` when it has a start.
+pub fn retraining_pages(
+    params: &ValidTrainParams,
+    warm: bool,
+    base: &[LabeledPage],
+    focus: &[LabeledPage],
+    focus_weight: usize,
+) -> Vec<LabeledPage> {
+    match params.base_pages_per_layout {
+        Some(n) if warm && !focus.is_empty() => {
+            with_focus(&first_pages_per_layout(base, n), focus, focus_weight)
+        }
+        _ => with_focus(base, focus, focus_weight),
+    }
+}
+
+/// The first `n` pages of each layout, in their order in `pages`.
+fn first_pages_per_layout(pages: &[LabeledPage], n: usize) -> Vec<LabeledPage> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    pages
+        .iter()
+        .filter(|p| {
+            let count = seen.entry(p.layout.as_str()).or_default();
+            *count += 1;
+            *count <= n
+        })
+        .cloned()
+        .collect()
+}
 
 /// Trains with `params` (from `start`'s weights, if given) and reports how long it took.
 pub fn fit_timed(
