@@ -113,6 +113,8 @@ pub(crate) fn eval_html(
             "pages": files.len(), "lines": lines, "extra_body_lines": extra_total,
             "dropped_lines": dropped, "per_class": classes, "macro_f1": macro_f1,
             "body_f1": body_f1, "page_exact_clean": exact_share,
+            "errors": lines - (0..Class::COUNT).map(|i| confusion[i][i]).sum::<usize>(),
+            "confusion": confusion,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
