@@ -17,7 +17,7 @@ use chaff::train::crossval::{
     by_layout, check_few_shot, few_shot, leave_one_layout_out, leave_one_page_out,
     spread_few_shot_layouts, FewShot, FewShotPoint, FoldResult, Retraining,
 };
-use chaff::train::eval::{evaluate_with, Evaluation};
+use chaff::train::eval::{evaluate_with, Evaluation, Report};
 use chaff::train::provenance::corpus_record;
 use chaff::train::{retrain, retraining_pages, TrainParams};
 use chaff::{Class, CleanOptions, Labeler, LineLabel, LineReport, Model, PageLanguage};
@@ -639,13 +639,19 @@ pub(crate) fn eval(args: EvalArgs) -> Result<()> {
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
     } else {
-        write!(out, "{report}")?;
-        if args.pages {
-            writeln!(out)?;
-            write!(out, "{}", report.pages_table())?;
-        }
+        write_report(&mut out, &report, args.pages)?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// An evaluation's figures as `eval` prints them, with one line per page when asked.
+fn write_report(out: &mut impl Write, report: &Report, pages: bool) -> io::Result<()> {
+    write!(out, "{report}")?;
+    if pages {
+        writeln!(out)?;
+        write!(out, "{}", report.pages_table())?;
+    }
     Ok(())
 }
 
@@ -800,11 +806,7 @@ fn eval_page_cv(args: &EvalArgs) -> Result<()> {
         let mean = folds.iter().map(|f| f.train_seconds).sum::<f64>() / folds.len().max(1) as f64;
         writeln!(out, "mean retraining {mean:.1}s")?;
         writeln!(out)?;
-        write!(out, "{report}")?;
-        if args.pages {
-            writeln!(out)?;
-            write!(out, "{}", report.pages_table())?;
-        }
+        write_report(&mut out, &report, args.pages)?;
     }
     out.flush()?;
     Ok(())

@@ -82,6 +82,13 @@ impl Sites {
     }
 }
 
+/// Reads a site profile (`--site-profile`), its errors naming the file.
+pub(crate) fn read_profile(path: &Path) -> Result<SiteProfile> {
+    let name = path.display().to_string();
+    let file = fs::File::open(path).map_err(|e| chaff::Error::io(&name, e))?;
+    Ok(SiteProfile::read_from(&name, io::BufReader::new(file))?)
+}
+
 /// The site a page belongs to: `--site`, else the host of the address an HTML page gives for
 /// itself (`<link rel="canonical">`, `og:url`), else the folder of its file (standard input
 /// has none).

@@ -99,9 +99,7 @@ pub(crate) fn count_record_sites(
         return Ok(None);
     }
     if let Some(path) = &input.site_profile {
-        let name = path.display().to_string();
-        let file = fs::File::open(path).map_err(|e| chaff::Error::io(&name, e))?;
-        return Ok(Some(SiteProfile::read_from(&name, BufReader::new(file))?));
+        return Ok(Some(super::pages::read_profile(path)?));
     }
     let files: Vec<_> = input
         .files()

@@ -129,13 +129,7 @@ pub fn leave_one_layout_out(
             eval,
         ))
     })?;
-    let mut pooled = Evaluation::default();
-    let mut results = Vec::new();
-    for (r, e) in folds {
-        results.push(r);
-        pooled.merge(e);
-    }
-    Ok((results, pooled))
+    Ok(pool(folds))
 }
 
 /// The evaluation of `model` on `test`, in HTML mode with `html`.
@@ -327,13 +321,7 @@ pub fn leave_one_page_out(
             eval,
         ))
     })?;
-    let mut pooled = Evaluation::default();
-    let mut results = Vec::new();
-    for (r, e) in folds {
-        results.push(r);
-        pooled.merge(e);
-    }
-    Ok((results, pooled))
+    Ok(pool(folds))
 }
 
 /// The layouts a few-shot curve holds out when none are named: `count` of them, spread evenly
@@ -409,6 +397,17 @@ pub fn check_few_shot(pages: &[LabeledPage], layouts: &[String], max_shots: usiz
         if page_count == 1 { "" } else { "s" },
         max_shots + 1
     )))
+}
+
+/// The folds' results in order, and their evaluations pooled.
+fn pool<R>(folds: Vec<(R, Evaluation)>) -> (Vec<R>, Evaluation) {
+    let mut pooled = Evaluation::default();
+    let mut results = Vec::with_capacity(folds.len());
+    for (r, e) in folds {
+        results.push(r);
+        pooled.merge(e);
+    }
+    (results, pooled)
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ use crate::model::{
     stage_one_packed, stage_two_dim, stage_two_inputs, Linear, Model, PackedScorer, Stages,
     TrainingSummary, MAX_TRANSITION_WEIGHT,
 };
-use crate::site::{site_of_url, SiteCounter, SiteProfile};
+use crate::site::{site_of_url, SiteCounter, SiteCounts, SiteProfile};
 
 const K: usize = Class::COUNT;
 
@@ -200,23 +200,14 @@ pub fn training_set(pages: &[LabeledPage]) -> TrainingSet {
     let refs: Vec<&LabeledPage> = pages.iter().collect();
     let names = training_sites(&refs, |p| page_site(p, None));
     let sites = count_training_sites(&names, &texts, None);
-    let mut sources = Vec::with_capacity(2 * pages.len());
-    let mut features = Vec::with_capacity(2 * pages.len());
+    let mut set = SetPages::with_capacity(pages.len());
     for (i, (lines, site)) in texts.iter().zip(&names).enumerate() {
         let alone = analyze_page_on_site(lines, None).2;
-        if let Some(site) = site
-            .as_deref()
-            .and_then(|s| sites.site(s))
-            .filter(|s| s.pages() >= 2)
-        {
-            let mut remembered = alone.clone();
-            crate::features::apply_site_memory(&mut remembered, lines, Some(site));
-            sources.push(i);
-            features.push(remembered);
-        }
-        sources.push(i);
-        features.push(alone);
+        set.push(i, alone, site_of(&sites, site), |f, site| {
+            crate::features::apply_site_memory(f, lines, Some(site))
+        });
     }
+    let SetPages { sources, features } = set;
     let set_pages: Vec<&LabeledPage> = sources.iter().map(|&i| &pages[i]).collect();
     assemble(&set_pages, features, DIM, sources)
 }
@@ -255,6 +246,47 @@ fn training_sites(
         .collect()
 }
 
+/// The pages of a training set as they are added: which given page each is, and its features.
+struct SetPages {
+    sources: Vec<usize>,
+    features: Vec<PageFeatures>,
+}
+
+impl SetPages {
+    fn with_capacity(pages: usize) -> SetPages {
+        SetPages {
+            sources: Vec::with_capacity(2 * pages),
+            features: Vec::with_capacity(2 * pages),
+        }
+    }
+
+    /// Adds page `source`: with site memory first (`remember` writes it into a copy of the
+    /// page's features) when `site` has another page, then alone.
+    fn push(
+        &mut self,
+        source: usize,
+        alone: PageFeatures,
+        site: Option<&SiteCounts>,
+        remember: impl FnOnce(&mut PageFeatures, &SiteCounts),
+    ) {
+        if let Some(site) = site {
+            let mut remembered = alone.clone();
+            remember(&mut remembered, site);
+            self.sources.push(source);
+            self.features.push(remembered);
+        }
+        self.sources.push(source);
+        self.features.push(alone);
+    }
+}
+
+/// The counts of a training page's site, when it has another page.
+fn site_of<'a>(sites: &'a SiteProfile, site: &Option<String>) -> Option<&'a SiteCounts> {
+    site.as_deref()
+        .and_then(|s| sites.site(s))
+        .filter(|s| s.pages() >= 2)
+}
+
 /// [`count_sites`] over the pages that have a training site.
 fn count_training_sites(
     names: &[Option<String>],
@@ -284,11 +316,8 @@ pub fn count_sites(
     texts: &[Vec<&str>],
     paths: Option<&[Vec<u64>]>,
 ) -> SiteProfile {
-    let mut counter = SiteCounter::default();
-    for (i, (site, lines)) in sites.iter().zip(texts).enumerate() {
-        counter.add_page(site, lines, paths.map(|p| p[i].as_slice()));
-    }
-    counter.finish()
+    let names: Vec<Option<String>> = sites.iter().cloned().map(Some).collect();
+    count_training_sites(&names, texts, paths)
 }
 
 /// The training set of pages and their features; every row is `width` wide.
@@ -331,6 +360,25 @@ fn assemble(
 pub fn html_pages(
     pages: &[LabeledPage],
 ) -> Result<(Vec<&LabeledPage>, Vec<PageFeatures>, Vec<&LabeledPage>)> {
+    let (matching, htmls, differing) = read_html_pages(pages)?;
+    let features = htmls
+        .iter()
+        .map(|html| crate::labeler::analyze_html_page(html).2)
+        .collect();
+    Ok((matching, features, differing))
+}
+
+/// The labeled HTML pages among `pages` read from their `.html`: those whose lines are the
+/// lines chaff extracts (with their HTML), and those whose lines are not.
+#[cfg(feature = "html")]
+#[allow(clippy::type_complexity)]
+fn read_html_pages(
+    pages: &[LabeledPage],
+) -> Result<(
+    Vec<&LabeledPage>,
+    Vec<crate::html::HtmlPage>,
+    Vec<&LabeledPage>,
+)> {
     let mut matching = Vec::new();
     let mut htmls = Vec::new();
     let mut differing = Vec::new();
@@ -345,11 +393,7 @@ pub fn html_pages(
             differing.push(page);
         }
     }
-    let features = htmls
-        .iter()
-        .map(|html| crate::labeler::analyze_html_page(html).2)
-        .collect();
-    Ok((matching, features, differing))
+    Ok((matching, htmls, differing))
 }
 
 /// The training set of the HTML stages: the labeled HTML pages among `pages` whose lines are
@@ -357,17 +401,7 @@ pub fn html_pages(
 /// [`training_set`] does for text), with the pages of the set in order.
 #[cfg(feature = "html")]
 fn html_training_set(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, TrainingSet)> {
-    let mut matching = Vec::new();
-    let mut htmls = Vec::new();
-    for page in pages {
-        let Some(path) = &page.html else { continue };
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-        let html = crate::html::read_html(&bytes, None);
-        if eval::same_lines(&html.texts(), &page.texts()) {
-            matching.push(page);
-            htmls.push(html);
-        }
-    }
+    let (matching, htmls, _) = read_html_pages(pages)?;
     let texts: Vec<Vec<&str>> = htmls.iter().map(|h| h.texts()).collect();
     let paths: Vec<Vec<u64>> = htmls.iter().map(crate::features::path_keys).collect();
     let urls: std::collections::HashMap<&std::path::Path, Option<&str>> = matching
@@ -377,26 +411,17 @@ fn html_training_set(pages: &[LabeledPage]) -> Result<(Vec<&LabeledPage>, Traini
         .collect();
     let names = training_sites(&matching, |p| page_site(p, urls[p.path.as_path()]));
     let sites = count_training_sites(&names, &texts, Some(&paths));
-    let mut sources = Vec::with_capacity(2 * matching.len());
-    let mut features = Vec::with_capacity(2 * matching.len());
+    let mut set = SetPages::with_capacity(matching.len());
     for (i, (html, site)) in htmls.iter().zip(&names).enumerate() {
         let alone = crate::labeler::analyze_html_page(html).2;
-        if let Some(site) = site
-            .as_deref()
-            .and_then(|s| sites.site(s))
-            .filter(|s| s.pages() >= 2)
-        {
-            let mut remembered = alone.clone();
-            crate::features::apply_site_memory(&mut remembered, &texts[i], Some(site));
-            if let Some(rows) = &mut remembered.structure {
+        set.push(i, alone, site_of(&sites, site), |f, site| {
+            crate::features::apply_site_memory(f, &texts[i], Some(site));
+            if let Some(rows) = &mut f.structure {
                 crate::features::apply_path_memory(rows, &paths[i], Some(site));
             }
-            sources.push(i);
-            features.push(remembered);
-        }
-        sources.push(i);
-        features.push(alone);
+        });
     }
+    let SetPages { sources, features } = set;
     let set_pages: Vec<&LabeledPage> = sources.iter().map(|&i| matching[i]).collect();
     let set = assemble(&set_pages, features, DIM + STRUCTURE_DIM, sources);
     Ok((set_pages, set))
