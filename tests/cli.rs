@@ -1201,15 +1201,7 @@ fn where_the_corpus_sits_changes_no_byte_and_no_absolute_path_is_recorded() {
 /// Copies the labeled lines (not the HTML) of the first `n` pages of a training layout into
 /// `dir/<layout>/`; returns the copies' paths, sorted.
 fn copy_layout_pages(dir: &Path, layout: &str, n: usize) -> Vec<std::path::PathBuf> {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("training/pages")
-        .join(layout);
-    let mut files: Vec<_> = fs::read_dir(&from)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
-        .collect();
-    files.sort();
+    let files = common::layout_pages(layout);
     let to = dir.join(layout);
     fs::create_dir_all(&to).unwrap();
     files

@@ -13,15 +13,7 @@ use common::{chaff, stdout_of, FailsSaying};
 /// The composed pages of one layout of the repository's corpus, written as text pages (their
 /// lines, without labels) into `dir`; returns the files in order and the gold classes.
 fn layout_as_text_pages(layout: &str, dir: &Path) -> (Vec<PathBuf>, Vec<Vec<String>>) {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("training/pages")
-        .join(layout);
-    let mut tsvs: Vec<PathBuf> = fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
-        .collect();
-    tsvs.sort();
+    let tsvs = common::layout_pages(layout);
     fs::create_dir_all(dir).unwrap();
     let mut files = Vec::new();
     let mut gold = Vec::new();

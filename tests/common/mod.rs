@@ -18,6 +18,20 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The labeled pages (`.tsv`) of one composed layout of the training corpus, sorted.
+pub fn layout_pages(layout: &str) -> Vec<PathBuf> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("training/pages")
+        .join(layout);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// Failing commands: a non-zero exit and a message that says what is wrong.
 pub trait FailsSaying {
     fn fails_saying(&mut self, message: &str);
