@@ -88,34 +88,82 @@ fn fnv(hash: u64, bytes: &[u8]) -> u64 {
 /// read as `0` and every run of white space as one space, trimmed; `None` for a line of white
 /// space only.
 pub fn line_key(line: &str) -> Option<u64> {
-    let mut hash = FNV_OFFSET;
-    let mut any = false;
+    let mut hash = WordHash::default();
     let mut space = false;
     let mut buf = [0u8; 4];
-    for c in line.chars() {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII, most of most lines, byte by byte; other characters decoded.
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = line[i..].chars().next().expect("a character starts here");
+            (c, c.len_utf8())
+        };
+        i += len;
         if c.is_whitespace() {
-            space = any;
+            space = hash.len > 0;
             continue;
         }
         if space {
-            hash = fnv(hash, b" ");
+            hash.push(b' ');
             space = false;
         }
-        any = true;
-        let c = if c.is_ascii() {
-            if c.is_ascii_digit() {
+        if c.is_ascii() {
+            hash.push(if c.is_ascii_digit() {
+                b'0'
+            } else {
+                c.to_ascii_lowercase() as u8
+            });
+        } else {
+            let c = if c.is_numeric() {
                 '0'
             } else {
-                c.to_ascii_lowercase()
-            }
-        } else if c.is_numeric() {
-            '0'
-        } else {
-            c.to_lowercase().next().unwrap_or(c)
-        };
-        hash = fnv(hash, c.encode_utf8(&mut buf).as_bytes());
+                c.to_lowercase().next().unwrap_or(c)
+            };
+            c.encode_utf8(&mut buf).bytes().for_each(|b| hash.push(b));
+        }
     }
-    any.then_some(hash)
+    (hash.len > 0).then(|| hash.finish())
+}
+
+/// A hash of a byte stream taken eight bytes at a time: one multiply a word rather than one a
+/// byte, so that the first pass over a crawl costs little more than reading it.
+#[derive(Default)]
+struct WordHash {
+    hash: u64,
+    word: u64,
+    len: u64,
+}
+
+impl WordHash {
+    fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * (self.len % 8));
+        self.len += 1;
+        if self.len % 8 == 0 {
+            self.mix();
+        }
+    }
+
+    fn mix(&mut self) {
+        self.hash = (self.hash ^ self.word)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
+        self.word = 0;
+    }
+
+    fn finish(mut self) -> u64 {
+        if self.len % 8 != 0 {
+            self.mix();
+        }
+        // The length tells `a` from `a\0`; the last steps spread every bit over all 64.
+        let mut h = self.hash ^ self.len;
+        h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
 }
 
 /// The key of one element of a structure path: its tag, class and id with digits read as `0`

@@ -38,21 +38,16 @@ pub fn apply_site_memory<S: AsRef<str>>(
     let site_pages = (ln_1_plus(others as usize) / 5.0).min(1.0);
     let n = shares.len();
     for (i, &s) in shares.iter().enumerate() {
-        let near: Vec<f32> = [i.wrapping_sub(2), i.wrapping_sub(1), i + 1, i + 2]
-            .into_iter()
-            .filter(|&j| j < n)
-            .map(|j| shares[j])
-            .collect();
+        // The two lines before and the two after, those on the page.
+        let near = (i.saturating_sub(2)..(i + 3).min(n)).filter(|&j| j != i);
+        let (count, sum) = near.fold((0usize, 0.0f32), |(c, t), j| (c + 1, t + shares[j]));
         let row = &mut feats.dense[i * DENSE_DIM + N_LINE..];
         row[PageFeature::NoSiteMemory as usize] = 0.0;
         row[PageFeature::SitePages as usize] = site_pages;
         row[PageFeature::SiteShare as usize] = s;
         row[PageFeature::SiteMostPages as usize] = flag(s >= 0.5);
-        row[PageFeature::SiteShareNear as usize] = if near.is_empty() {
-            0.0
-        } else {
-            near.iter().sum::<f32>() / near.len() as f32
-        };
+        row[PageFeature::SiteShareNear as usize] =
+            if count == 0 { 0.0 } else { sum / count as f32 };
     }
 }
 
