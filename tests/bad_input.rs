@@ -324,15 +324,17 @@ fn text_that_is_not_utf8_names_the_likely_cause() {
         .arg("clean")
         .write_stdin(&b"\xbc\xad\xbf\xef \xb9\xf6\xbd\xba\n"[..])
         .fails_saying("EUC-KR");
+    // Gzip input is read decompressed (tests/compressed_input.rs); a gzip stream cut short
+    // (here without its checksum trailer) says so.
     let gzip = &b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03+N\xcd\xcf)\x01\x00"[..];
     chaff()
         .arg("clean")
         .write_stdin(gzip)
-        .fails_saying("gzip-compressed");
+        .fails_saying("-: gzip input: unexpected end of file");
     chaff()
         .args(["clean", "--jsonl"])
         .write_stdin(gzip)
-        .fails_saying("record 1: invalid UTF-8 at byte 1 of the record: this is gzip");
+        .fails_saying("-: gzip input: unexpected end of file");
 }
 
 #[cfg(unix)]

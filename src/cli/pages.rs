@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
@@ -154,31 +154,29 @@ struct PageKeys {
 /// Whether a file name says HTML (`.html`, `.htm`, `.xhtml`, any case): `clean --out-dir`
 /// names such a page's output `.txt`.
 fn is_html_name(file: &Path) -> bool {
-    file.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["html", "htm", "xhtml"]
-            .iter()
-            .any(|h| e.eq_ignore_ascii_case(h))
-    })
+    let name = file.file_name().map(uncompressed_name).unwrap_or_default();
+    Path::new(&name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| {
+            ["html", "htm", "xhtml"]
+                .iter()
+                .any(|h| e.eq_ignore_ascii_case(h))
+        })
 }
 
 /// Reads one page, refusing folders (with what to do instead) and pages over `max_bytes`
-/// (so `/dev/zero` ends with a message, not with all memory).
+/// (so `/dev/zero` ends with a message, not with all memory); a compressed page is read as
+/// what it holds, and `max_bytes` counts its uncompressed bytes.
 fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
     let name = file.display().to_string();
-    let mut size = 0;
-    let reader: Box<dyn Read> = if file.as_os_str() == "-" {
-        Box::new(io::stdin().lock())
-    } else {
-        if fs::metadata(file).is_ok_and(|m| m.is_dir()) {
-            bail!(
-                "{name}: is a folder; give the page files in it (for example {}/*.txt)",
-                name.trim_end_matches('/')
-            );
-        }
-        let opened = fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?;
-        size = opened.metadata().map_or(0, |m| m.len());
-        Box::new(opened)
-    };
+    if file.as_os_str() != "-" && fs::metadata(file).is_ok_and(|m| m.is_dir()) {
+        bail!(
+            "{name}: is a folder; give the page files in it (for example {}/*.txt)",
+            name.trim_end_matches('/')
+        );
+    }
+    let Input { reader, size } = open_input(file)?;
     // A file is read into a buffer of its size: growing one by doubling would copy it.
     let mut buf = Vec::with_capacity(size.min(max_bytes) as usize + 1);
     reader
@@ -189,6 +187,64 @@ fn read_input(file: &Path, max_bytes: u64) -> Result<Vec<u8>> {
         bail!("{name}: the page is larger than --max-page-bytes ({max_bytes} bytes); raise the limit or split the page");
     }
     Ok(buf)
+}
+
+/// An opened input: what it holds, decompressed, and its size on disk when it is a plain file
+/// (0 for standard input or a compressed file, whose content's size is not known).
+pub(crate) struct Input {
+    pub(crate) reader: Box<dyn BufRead>,
+    pub(crate) size: u64,
+}
+
+/// The first bytes of a gzip member and of a zstd frame.
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// Opens a file (or standard input for `-`) for reading. Gzip (`.gz`, several members as
+/// concatenated files have them) and zstd (`.zst`) input are recognized by their first bytes,
+/// whatever the file's name, and read decompressed; their errors say which format failed.
+pub(crate) fn open_input(file: &Path) -> Result<Input> {
+    let name = file.display().to_string();
+    let (raw, size): (Box<dyn Read>, u64) = if file.as_os_str() == "-" {
+        (Box::new(io::stdin().lock()), 0)
+    } else {
+        let opened = fs::File::open(file).map_err(|e| chaff::Error::io(&name, e))?;
+        let size = opened.metadata().map_or(0, |m| m.len());
+        (Box::new(opened), size)
+    };
+    let mut raw = io::BufReader::with_capacity(1 << 16, raw);
+    let head = raw.fill_buf().map_err(|e| chaff::Error::io(&name, e))?;
+    let input = if head.starts_with(GZIP_MAGIC) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(raw);
+        Input {
+            reader: Box::new(io::BufReader::new(Decompressed("gzip", decoder))),
+            size: 0,
+        }
+    } else if head.starts_with(ZSTD_MAGIC) {
+        let decoder = zstd::stream::read::Decoder::with_buffer(raw)
+            .map_err(|e| chaff::Error::io(&name, e))?;
+        Input {
+            reader: Box::new(io::BufReader::new(Decompressed("zstd", decoder))),
+            size: 0,
+        }
+    } else {
+        Input {
+            reader: Box::new(raw),
+            size,
+        }
+    };
+    Ok(input)
+}
+
+/// A decompressing reader whose errors name its format (`gzip: corrupt deflate stream`).
+struct Decompressed<R>(&'static str, R);
+
+impl<R: Read> Read for Decompressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.1
+            .read(buf)
+            .map_err(|e| io::Error::new(e.kind(), format!("{} input: {e}", self.0)))
+    }
 }
 
 /// The inputs' bytes read and labeled at once, and the most files at once: outputs are held
@@ -289,11 +345,25 @@ fn output_name(input: &Path) -> Result<OsString> {
         bail!("--out-dir needs named input files, not standard input");
     }
     match input.file_name() {
-        Some(name) => Ok(name.to_os_string()),
+        Some(name) => Ok(uncompressed_name(name)),
         None => bail!(
             "{}: has no file name to name its output after; give the page file's path",
             input.display()
         ),
+    }
+}
+
+/// A file name without a `.gz` or `.zst` ending: a compressed input's outputs (and the copy of
+/// an HTML page) are written uncompressed, and named so.
+fn uncompressed_name(name: &std::ffi::OsStr) -> OsString {
+    let path = Path::new(name);
+    let compressed = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"));
+    match (compressed, path.file_stem()) {
+        (true, Some(stem)) => stem.to_os_string(),
+        _ => name.to_os_string(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! JSONL page streams: bounded batches, processed in parallel, written in input order.
 
 use std::fs;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 
 use anyhow::{bail, Result};
 use rayon::prelude::*;
@@ -11,6 +11,7 @@ use chaff::site::{line_key, path_keys, site_of_url, SiteCounter, SiteCounts, Sit
 use chaff::{CleanOptions, Labeler};
 
 use super::args::PageInput;
+use super::pages::{open_input, Input};
 use super::{note, stdout};
 
 /// Records read and processed at once, and their bytes at most: memory stays bounded by the
@@ -115,8 +116,7 @@ pub(crate) fn count_record_sites(
         if fs::metadata(&file).is_ok_and(|m| m.is_dir()) {
             bail!("{name}: is a folder; give the JSONL files in it");
         }
-        let mut reader =
-            BufReader::new(fs::File::open(&file).map_err(|e| chaff::Error::io(&name, e))?);
+        let Input { mut reader, .. } = open_input(&file)?;
         loop {
             let mut batch = Vec::new();
             let mut batch_bytes = 0;
@@ -199,17 +199,9 @@ pub(crate) fn for_each_record(
         if fs::metadata(&file).is_ok_and(|m| m.is_dir()) {
             bail!("{name}: is a folder; give the JSONL files in it");
         }
-        let mut reader: Box<dyn BufRead> = if name == "-" {
-            Box::new(io::stdin().lock())
-        } else {
-            Box::new(BufReader::new(
-                fs::File::open(&file).map_err(|e| chaff::Error::io(&name, e))?,
-            ))
-        };
-        let size = fs::metadata(&file)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
+        let Input { mut reader, size } = open_input(&file)?;
+        // The progress bar counts the bytes read: those of a plain file it knows the size of.
+        let size = (size > 0).then_some(size);
         let progress = input.progress(size);
         let mut record_no = 0usize;
         loop {
