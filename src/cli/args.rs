@@ -72,6 +72,11 @@ pub(crate) struct PageInput {
     /// Input is JSONL: one page per line, a JSON object whose text field holds the page.
     #[arg(long)]
     pub(crate) jsonl: bool,
+    /// Input is WARC (gzip per record or not): the HTML pages of its `response` records are
+    /// written as JSONL (url, warc_record_id, date, lang, clean; with `label`, lines); other
+    /// records are skipped and counted on standard error.
+    #[arg(long, conflicts_with_all = ["jsonl", "out_dir"])]
+    pub(crate) warc: bool,
     /// With --jsonl: the field holding the page text.
     #[arg(long, value_name = "NAME", default_value = "text", requires = "jsonl")]
     pub(crate) text_field: String,

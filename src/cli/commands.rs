@@ -26,6 +26,7 @@ use super::args::{CleanArgs, EvalArgs, InfoArgs, LabelArgs, SitesBuildArgs, Trai
 use super::html_eval::eval_html;
 use super::pages::{count_files, for_each_page, split_languages, Beside};
 use super::records::for_each_record;
+use super::warc::for_each_warc;
 use super::{load_labeler, note, stdout};
 
 pub(crate) fn label(args: LabelArgs) -> Result<()> {
@@ -33,6 +34,9 @@ pub(crate) fn label(args: LabelArgs) -> Result<()> {
     if args.input.jsonl {
         let lines_field = Some(args.lines_field.as_str());
         return for_each_record(&args.input, lines_field, &CleanOptions::new(), &labeler);
+    }
+    if args.input.warc {
+        return for_each_warc(&args.input, true, &CleanOptions::new(), &labeler);
     }
     let extension = if args.json { "jsonl" } else { "tsv" };
     let beside = if args.json {
@@ -98,6 +102,9 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     }
     if args.input.jsonl {
         return for_each_record(&args.input, None, &opts, &labeler);
+    }
+    if args.input.warc {
+        return for_each_warc(&args.input, false, &opts, &labeler);
     }
     if args.split_languages {
         return split_languages(&args.input, &labeler);

@@ -8,6 +8,7 @@ mod html_eval;
 mod pages;
 mod records;
 mod review;
+mod warc;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};

@@ -2,6 +2,7 @@
 //! streams ([`jsonl`]).
 
 pub mod jsonl;
+pub mod warc;
 
 use crate::error::{Error, Result};
 
