@@ -15,7 +15,7 @@
 //! assert_eq!(record.header("warc-target-uri"), Some("https://example.com/a"));
 //! let response = http_response(&record.block).unwrap();
 //! assert_eq!((response.status, response.charset()), (200, Some("utf-8")));
-//! assert_eq!(response.body, b"<p>Hi</p>");
+//! assert_eq!(&response.body[..], b"<p>Hi</p>");
 //! ```
 
 use std::io::{self, BufRead, Read};
