@@ -258,6 +258,8 @@ impl Labeler {
             let prose: Vec<bool> = lines.iter().map(|l| features::is_prose(l)).collect();
             features::structure_rows(html, &prose)
         });
+        // Path keys only for a site with other pages: alone, a page's memory says nothing.
+        let site = site.filter(|s| s.pages() >= 2);
         let paths = site.map(|_| features::path_keys(html));
         self.label_lines(
             &lines,
@@ -393,7 +395,7 @@ pub fn analyze_html_page_on_site(
 ) -> (PageLanguage, Vec<&'static str>, features::PageFeatures) {
     let (page, langs, mut feats) = analyze_page_on_site(&html.texts(), site);
     let mut rows = features::structure_rows(html, &features::prose_flags(&feats));
-    if site.is_some() {
+    if site.is_some_and(|s| s.pages() >= 2) {
         features::apply_path_memory(&mut rows, &features::path_keys(html), site);
     }
     feats.structure = Some(rows);
