@@ -2,6 +2,7 @@
 
 use crate::class::Class;
 use crate::labeler::LineLabel;
+use crate::language::Lang;
 
 /// Which lines the cleaner keeps.
 ///
@@ -50,6 +51,54 @@ pub fn kept_lines<'a, S: AsRef<str>>(
         .filter(|(_, label)| opts.keeps(label))
         .map(|(line, _)| line.as_ref())
         .collect()
+}
+
+/// A page's kept lines joined by `\n`, and the language most of their letters are in.
+///
+/// ```
+/// use chaff::{clean::{clean_text, CleanOptions}, Labeler};
+/// let page = ["Seoul opened three night bus routes on Monday, the city said.", "Copyright © Example News."];
+/// let labels = Labeler::builtin().label(&page);
+/// let clean = clean_text(&page, &labels, &CleanOptions::new());
+/// assert_eq!(clean.text, page[0]);
+/// assert_eq!(clean.lang, "eng");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct CleanText {
+    /// The kept lines, in order, each as given, joined by `\n`.
+    pub text: String,
+    /// The language of most of the kept characters (`und` lines aside), or `und`.
+    pub lang: Lang,
+}
+
+/// The [`CleanText`] of a page's lines and their labels.
+pub fn clean_text<S: AsRef<str>>(
+    lines: &[S],
+    labels: &[LineLabel],
+    opts: &CleanOptions,
+) -> CleanText {
+    let mut chars: Vec<(Lang, usize)> = Vec::new();
+    let mut text = String::new();
+    for (line, label) in lines.iter().zip(labels).filter(|(_, l)| opts.keeps(l)) {
+        let line = line.as_ref();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line);
+        let n = line.chars().count();
+        match chars.iter_mut().find(|(lang, _)| *lang == label.lang) {
+            Some((_, count)) => *count += n,
+            None => chars.push((label.lang, n)),
+        }
+    }
+    // Ties go to the code first in alphabetical order, so the result does not depend on the
+    // order of the lines.
+    let lang = chars
+        .iter()
+        .filter(|(lang, _)| *lang != Lang::UNDETERMINED)
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map_or(Lang::UNDETERMINED, |(lang, _)| *lang);
+    CleanText { text, lang }
 }
 
 #[cfg(test)]

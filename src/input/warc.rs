@@ -41,6 +41,80 @@ impl WarcRecord {
     }
 }
 
+/// The HTML page a `response` record holds, as a cleaner wants it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarcPage<'a> {
+    /// `WARC-Target-URI`, or empty.
+    pub url: &'a str,
+    /// The HTML as sent, de-chunked.
+    pub html: std::borrow::Cow<'a, [u8]>,
+    /// The charset the HTTP `Content-Type` header declares; it goes before the page's own
+    /// declaration.
+    pub charset: Option<String>,
+}
+
+impl WarcRecord {
+    /// The HTML page this record holds, or why it holds none: not a `response` record, not an
+    /// HTTP response, a status other than 200, or a body that is not HTML.
+    ///
+    /// ```
+    /// use chaff::input::warc::{WarcReader, Skipped};
+    /// let warc = b"WARC/1.0\r\nWARC-Type: request\r\nContent-Length: 0\r\n\r\n\r\n\r\n";
+    /// let record = WarcReader::new(&warc[..]).next_record().unwrap().unwrap();
+    /// let reason = record.html_page().unwrap_err();
+    /// assert_eq!(reason, Skipped::NotResponse("request".into()));
+    /// assert_eq!(reason.to_string(), "request records");
+    /// ```
+    pub fn html_page(&self) -> Result<WarcPage<'_>, Skipped> {
+        let kind = self.header("WARC-Type").unwrap_or("");
+        if !kind.eq_ignore_ascii_case("response") {
+            let kind = if kind.is_empty() { "untyped" } else { kind };
+            return Err(Skipped::NotResponse(kind.to_string()));
+        }
+        let response = http_response(&self.block).ok_or(Skipped::NotHttp)?;
+        if response.status != 200 {
+            return Err(Skipped::Status(response.status));
+        }
+        if !response.is_html() {
+            return Err(Skipped::NotHtml);
+        }
+        let charset = response.charset().map(str::to_string);
+        Ok(WarcPage {
+            url: self.header("WARC-Target-URI").unwrap_or(""),
+            html: response.body,
+            charset,
+        })
+    }
+}
+
+/// Why a WARC record holds no page to clean. Its text names a group of records, for counts
+/// such as "3 request records, 1 with status 404".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skipped {
+    /// A record of another type (`request`, `metadata`, `warcinfo`...), or `untyped`.
+    NotResponse(String),
+    /// A `response` record whose block is not an HTTP response.
+    NotHttp,
+    /// An HTTP response with a status other than 200.
+    Status(u16),
+    /// A response whose `Content-Type` is not HTML.
+    NotHtml,
+    /// The last record of a stream cut short.
+    Truncated,
+}
+
+impl std::fmt::Display for Skipped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skipped::NotResponse(kind) => write!(f, "{kind} records"),
+            Skipped::NotHttp => f.write_str("not HTTP responses"),
+            Skipped::Status(status) => write!(f, "with status {status}"),
+            Skipped::NotHtml => f.write_str("not HTML"),
+            Skipped::Truncated => f.write_str("truncated"),
+        }
+    }
+}
+
 /// What is wrong with a WARC stream, with the byte where it was found.
 #[derive(Debug)]
 pub enum WarcError {

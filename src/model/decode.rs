@@ -25,6 +25,7 @@ impl Transitions {
     /// Scores are log P(b | a) − log P(b): the per-line scores are class posteriors that
     /// already hold the class priors, so the transitions add only what a neighbour says
     /// beyond them (otherwise rare classes such as bylines are penalized twice).
+    #[cfg(feature = "train")]
     pub fn estimate<'a>(pages: impl IntoIterator<Item = &'a [Class]>, weight: f32) -> Transitions {
         let mut start = [1.0f32; K];
         let mut next = [[1.0f32; K]; K];

@@ -24,9 +24,9 @@ use crate::model::decode::Transitions;
 pub(crate) use linear::Linear;
 pub(crate) use packed::PackedScorer;
 pub use provenance::Provenance;
-pub(crate) use stacked::{
-    stage_one_packed, stage_two_dim, stage_two_inputs, CONTEXT_DIM, STAGE_TWO_DIM,
-};
+#[cfg(feature = "train")]
+pub(crate) use stacked::{stage_one_packed, stage_two_dim, stage_two_inputs};
+pub(crate) use stacked::{CONTEXT_DIM, STAGE_TWO_DIM};
 
 /// Version of the model file format. Files of another version are refused.
 ///
@@ -69,7 +69,8 @@ pub const MAX_SCORE_MAGNITUDE: f32 = 1e4;
 /// a wide margin.
 pub const MAX_TRANSITION_WEIGHT: f32 = 1e3;
 
-/// What [`Model::new`] calls the model in errors.
+/// What `Model::new` calls the model in errors.
+#[cfg(feature = "train")]
 const NEW_MODEL_NAME: &str = "<new model>";
 
 /// What a model was trained on and how.
@@ -125,6 +126,7 @@ impl PartialEq for PackedStages {
 
 impl Stages {
     /// Stages of these scorers and transitions.
+    #[cfg(feature = "train")]
     pub(crate) fn new(
         line_scorers: Vec<Linear>,
         context_scorer: Linear,
@@ -247,6 +249,7 @@ struct Header {
 impl Model {
     /// Builds a model from its scorers; refuses scorers of the wrong size and numbers outside
     /// the bounds a model file may hold ([`MAX_SCORE_MAGNITUDE`], [`MAX_TRANSITION_WEIGHT`]).
+    #[cfg(feature = "train")]
     pub(crate) fn new(
         line_scorers: Vec<Linear>,
         context_scorer: Linear,
@@ -275,7 +278,8 @@ impl Model {
     }
 
     /// The model with `html` as its HTML stages; refuses stages of the wrong size and numbers
-    /// out of bounds, as [`Model::new`] does.
+    /// out of bounds, as `Model::new` does.
+    #[cfg(feature = "train")]
     pub(crate) fn with_html(mut self, html: Stages) -> Result<Model> {
         html.check("html.", true).map_err(|message| Error::Model {
             path: NEW_MODEL_NAME.to_string(),

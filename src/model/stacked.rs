@@ -4,7 +4,9 @@
 //! fits each stage on exactly the inputs these functions give at labeling time.
 
 use crate::class::Class;
-use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE, STRUCTURE_DENSE};
+#[cfg(feature = "train")]
+use crate::features::STRUCTURE_DENSE;
+use crate::features::{PageFeatures, GROUP_CONTEXT_DIM, SECOND_STAGE_DENSE};
 
 use super::linear::{log_softmax, softmax};
 use super::packed::PackedScorer;
@@ -24,6 +26,7 @@ pub(crate) fn stage_one_packed(scorer: &PackedScorer, page: &PageFeatures) -> Ve
 
 /// Number of values a line's stage-two row holds: [`STAGE_TWO_DIM`], then with `structure`
 /// the dense structure features and the group context.
+#[cfg(feature = "train")]
 pub(crate) fn stage_two_dim(structure: bool) -> usize {
     if structure {
         STAGE_TWO_DIM + STRUCTURE_DENSE + GROUP_CONTEXT_DIM
@@ -35,6 +38,7 @@ pub(crate) fn stage_two_dim(structure: bool) -> usize {
 /// Stage two's inputs for every line, [`stage_two_dim`] values a line, lines in order; with
 /// `structure`, the page must have structure features. Labeling reads the same values without
 /// assembling them (see [`stage_two`]).
+#[cfg(feature = "train")]
 pub(crate) fn stage_two_inputs(
     page: &PageFeatures,
     stage_one: &[[f32; K]],
