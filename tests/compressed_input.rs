@@ -116,8 +116,10 @@ fn out_dir_names_a_compressed_page_s_outputs_after_what_it_holds() {
     let gz = dir.path().join(format!("{stem}.html.gz"));
     fs::write(&gz, gzip(&bytes)).unwrap();
     let out = dir.path().join("out");
+    // Plain outputs (`--compress none`; by default they keep the input's compression, see
+    // tests/compressed_output.rs), as a labeled HTML page to correct needs them.
     chaff()
-        .args(["label", "--out-dir"])
+        .args(["label", "--compress", "none", "--out-dir"])
         .arg(&out)
         .arg(&gz)
         .assert()

@@ -66,9 +66,19 @@ pub(crate) struct PageInput {
     #[arg(long, value_name = "PATH")]
     pub(crate) model: Option<PathBuf>,
     /// Write one output file per input file into DIR instead of standard output: same file name
-    /// (with `label`, ending in .tsv, or .jsonl with --json).
+    /// (with `label`, ending in .tsv, or .jsonl with --json), compressed as the input's name
+    /// says (`a.html.gz` gives `a.txt.gz`), so a compressed crawl stays compressed.
     #[arg(long, value_name = "DIR")]
     pub(crate) out_dir: Option<PathBuf>,
+    /// Write what would go to standard output into FILE instead: gzip-compressed when FILE ends
+    /// in .gz, zstd-compressed when it ends in .zst (no pipe through a compressor whose
+    /// failure the exit status would not show); `-` is standard output.
+    #[arg(long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub(crate) out: Option<PathBuf>,
+    /// With --out-dir: compress every output file as FORMAT says (`gz`, `zst`: its name gets the
+    /// ending) or write it plain (`none`), whatever the inputs' compression.
+    #[arg(long, value_name = "FORMAT", value_enum, requires = "out_dir")]
+    pub(crate) compress: Option<Compression>,
     /// Input is JSONL: one page per line, a JSON object whose text field holds the page.
     #[arg(long)]
     pub(crate) jsonl: bool,
@@ -143,6 +153,19 @@ pub(crate) enum Format {
     Text,
     /// An HTML page.
     Html,
+}
+
+/// How an output file is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Compression {
+    /// gzip, named .gz.
+    #[value(name = "gz")]
+    Gzip,
+    /// zstd, named .zst.
+    #[value(name = "zst")]
+    Zstd,
+    /// Not compressed.
+    None,
 }
 
 fn parse_encoding(name: &str) -> Result<&'static Encoding, String> {

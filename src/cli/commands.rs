@@ -136,8 +136,12 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
 
 pub(crate) fn sites_build(args: SitesBuildArgs) -> Result<()> {
     let input = &args.input;
-    if input.site_profile.is_some() || input.no_site_memory || input.out_dir.is_some() {
-        bail!("sites build counts pages and writes --output: it takes no --site-profile, --no-site-memory or --out-dir");
+    if input.site_profile.is_some()
+        || input.no_site_memory
+        || input.out_dir.is_some()
+        || input.out.is_some()
+    {
+        bail!("sites build counts pages and writes --output: it takes no --site-profile, --no-site-memory, --out-dir or --out");
     }
     let files: Vec<std::path::PathBuf> = input.files();
     if files.iter().any(|f| f.as_os_str() == "-") {

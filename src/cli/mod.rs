@@ -1,10 +1,12 @@
 //! The `chaff` command line: flags in one table (`args`), pages from files (`pages`) or JSONL
-//! streams (`records`), and the commands (`commands`), over the library.
+//! streams (`records`), written to standard output or files (`output`), and the commands
+//! (`commands`), over the library.
 
 mod args;
 mod commands;
 mod diff;
 mod html_eval;
+mod output;
 mod pages;
 mod records;
 mod review;
@@ -81,7 +83,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// would vanish with exit 0.
 pub(crate) fn stdout() -> Result<BufWriter<Stdout>> {
     if stdout_was_closed() {
-        bail!("standard output is closed: redirect it to a file (or use --out-dir)");
+        bail!("standard output is closed: redirect it to a file (or use --out or --out-dir)");
     }
     Ok(BufWriter::new(Stdout(io::stdout().lock())))
 }

@@ -13,8 +13,8 @@ use chaff::html::{looks_like_html, read_html, HtmlPage};
 use chaff::site::{line_key, path_keys, site_of_url, SiteCounter, SiteCounts, SiteProfile};
 use chaff::{input, Class, Labeler};
 
-use super::args::{Format, PageInput};
-use super::stdout;
+use super::args::{Compression, Format, PageInput};
+use super::output::{Output, OutputFile};
 
 /// Runs `f` on a page's lines: its blocks when it is HTML (by `--format`, or by its start with
 /// `--format auto`), else its non-blank text lines; `f` also gets the HTML page, if any.
@@ -275,12 +275,27 @@ fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
 /// an output file, and no output may be an input.
 struct OutputFiles {
     dir: PathBuf,
+    /// `--compress`: every output's compression, instead of its input's.
+    compress: Option<Compression>,
     inputs: HashMap<PathBuf, PathBuf>,
     claimed: HashMap<PathBuf, PathBuf>,
 }
 
+/// An output file reserved under `--out-dir`, and how it is compressed.
+struct Target {
+    path: PathBuf,
+    compression: Compression,
+}
+
+impl Target {
+    /// Writes `bytes` into the file, compressed.
+    fn write(&self, bytes: &[u8]) -> Result<()> {
+        OutputFile::write_whole(&self.path, self.compression, bytes)
+    }
+}
+
 impl OutputFiles {
-    fn new(dir: &Path, inputs: &[PathBuf]) -> Result<OutputFiles> {
+    fn new(dir: &Path, compress: Option<Compression>, inputs: &[PathBuf]) -> Result<OutputFiles> {
         fs::create_dir_all(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
         let dir =
             fs::canonicalize(dir).map_err(|e| chaff::Error::io(dir.display().to_string(), e))?;
@@ -290,14 +305,33 @@ impl OutputFiles {
             .collect();
         Ok(OutputFiles {
             dir,
+            compress,
             inputs,
             claimed: HashMap::new(),
         })
     }
 
-    /// Reserves `name` in the output folder for `input`'s output.
-    fn claim(&mut self, input: &Path, name: OsString) -> Result<PathBuf> {
-        let target = self.dir.join(name);
+    /// The file `name` in the output folder for `input`'s output, with the ending of its
+    /// compression: `input`'s own (by its name) or `--compress`.
+    fn target(&self, input: &Path, mut name: OsString) -> Target {
+        let compression = self.compress.unwrap_or_else(|| Compression::of_name(input));
+        if let Some(ext) = compression.extension() {
+            name.push(".");
+            name.push(ext);
+        }
+        Target {
+            path: self.dir.join(name),
+            compression,
+        }
+    }
+
+    /// Reserves `name` (with its compression's ending) in the output folder for `input`'s
+    /// output.
+    fn claim(&mut self, input: &Path, name: OsString) -> Result<Target> {
+        let Target {
+            path: target,
+            compression,
+        } = self.target(input, name);
         if let Some(overwritten) = self.inputs.get(&target) {
             bail!(
                 "{}: writing it would overwrite the input {}; choose another --out-dir",
@@ -315,21 +349,24 @@ impl OutputFiles {
                 );
             }
         }
-        Ok(target)
+        Ok(Target {
+            path: target,
+            compression,
+        })
     }
 
-    /// Reserves `input`'s own name in the output folder for a copy of it, unless the output
-    /// folder already holds `input` itself (then no copy is needed: `None`).
-    fn claim_copy(&mut self, input: &Path) -> Result<Option<PathBuf>> {
-        let target = self.dir.join(output_name(input)?);
-        if fs::canonicalize(input).is_ok_and(|own| own == target) {
+    /// Reserves `input`'s own name (compressed as its output is) in the output folder for a
+    /// copy of it, unless that is where `input` itself is (then no copy is needed: `None`).
+    fn claim_copy(&mut self, input: &Path) -> Result<Option<Target>> {
+        let target = self.target(input, output_name(input)?);
+        if fs::canonicalize(input).is_ok_and(|own| own == target.path) {
             return Ok(None);
         }
         self.claim(input, output_name(input)?).map(Some)
     }
 
     /// Reserves the output file of `input` under its own name, with `extension` when given.
-    fn claim_for(&mut self, input: &Path, extension: Option<&str>) -> Result<PathBuf> {
+    fn claim_for(&mut self, input: &Path, extension: Option<&str>) -> Result<Target> {
         let name = output_name(input)?;
         let name = match extension {
             Some(ext) => Path::new(&name).with_extension(ext).into_os_string(),
@@ -354,13 +391,11 @@ fn output_name(input: &Path) -> Result<OsString> {
 }
 
 /// A file name without a `.gz` or `.zst` ending: a compressed input's outputs (and the copy of
-/// an HTML page) are written uncompressed, and named so.
+/// an HTML page) are named after what it holds, the ending of their own compression added
+/// after the output's own extension (`page.html.gz` gives `page.txt.gz`).
 fn uncompressed_name(name: &std::ffi::OsStr) -> OsString {
     let path = Path::new(name);
-    let compressed = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz") || e.eq_ignore_ascii_case("zst"));
+    let compressed = Compression::of_name(path) != Compression::None;
     match (compressed, path.file_stem()) {
         (true, Some(stem)) => stem.to_os_string(),
         _ => name.to_os_string(),
@@ -395,7 +430,7 @@ pub(crate) fn for_each_page(
     let mut targets = Vec::new();
     let mut copies = Vec::new();
     if let Some(dir) = &input.out_dir {
-        let mut outputs = OutputFiles::new(dir, &files)?;
+        let mut outputs = OutputFiles::new(dir, input.compress, &files)?;
         for file in &files {
             let extension = match out_extension {
                 None if is_html_name(file) => Some("txt"),
@@ -411,7 +446,7 @@ pub(crate) fn for_each_page(
     }
     let mut out = match input.out_dir {
         Some(_) => None,
-        None => Some(stdout()?),
+        None => Some(Output::open(input)?),
     };
     let pool = input.pool()?;
     let progress = input.progress(None);
@@ -430,24 +465,21 @@ pub(crate) fn for_each_page(
                 None => {
                     let target = &targets[done];
                     with_lines(&bytes, &name, input, |lines, html| {
-                        let file = fs::File::create(target)
-                            .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
-                        let mut writer = io::BufWriter::new(NamedFile { file, path: target });
+                        let mut writer = OutputFile::create(&target.path, target.compression)?;
                         render(
                             lines,
                             html,
                             sites.of(input, batch[0].as_path(), html),
                             &mut writer,
                         )?;
-                        writer.flush()?;
+                        writer.finish()?;
                         Ok(html.is_some())
                     })?
                 }
             };
             progress.inc(bytes.len() as u64);
             if let (true, Some(Some(copy))) = (was_html, copies.get(done)) {
-                fs::write(copy, &bytes)
-                    .map_err(|e| chaff::Error::io(copy.display().to_string(), e))?;
+                copy.write(&bytes)?;
             }
             done += 1;
             continue;
@@ -474,12 +506,9 @@ pub(crate) fn for_each_page(
             let (output, page) = output?;
             match &mut out {
                 None => {
-                    let target = &targets[done];
-                    fs::write(target, &output)
-                        .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+                    targets[done].write(&output)?;
                     if let (Some(page), Some(Some(copy))) = (page, copies.get(done)) {
-                        fs::write(copy, page)
-                            .map_err(|e| chaff::Error::io(copy.display().to_string(), e))?;
+                        copy.write(&page)?;
                     }
                 }
                 Some(out) => out.write_all(&output)?,
@@ -488,39 +517,17 @@ pub(crate) fn for_each_page(
         }
     }
     progress.finish_and_clear();
-    if let Some(out) = &mut out {
-        out.flush()?;
+    if let Some(out) = out {
+        out.finish()?;
     }
     Ok(())
-}
-
-/// An output file whose write errors name it.
-struct NamedFile<'a> {
-    file: fs::File,
-    path: &'a Path,
-}
-
-impl Write for NamedFile<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file.write(buf).map_err(|e| self.named(e))
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush().map_err(|e| self.named(e))
-    }
-}
-
-impl NamedFile<'_> {
-    fn named(&self, e: io::Error) -> io::Error {
-        io::Error::new(e.kind(), format!("{}: {e}", self.path.display()))
-    }
 }
 
 /// Writes each page's body lines into one file per language under `--out-dir`.
 pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()> {
     let dir = input.out_dir.as_ref().expect("clap requires --out-dir");
     let files = input.files();
-    let mut outputs = OutputFiles::new(dir, &files)?;
+    let mut outputs = OutputFiles::new(dir, input.compress, &files)?;
     for file in &files {
         output_name(file)?;
     }
@@ -541,23 +548,26 @@ pub(crate) fn split_languages(input: &PageInput, labeler: &Labeler) -> Result<()
             Ok(by_lang)
         })?;
         for (lang, text) in by_lang {
-            let target = outputs.claim(file, language_file_name(file, lang))?;
-            fs::write(&target, text)
-                .map_err(|e| chaff::Error::io(target.display().to_string(), e))?;
+            outputs
+                .claim(file, language_file_name(file, lang))?
+                .write(&text)?;
         }
     }
     Ok(())
 }
 
-/// `page.txt` → `page.eng.txt` (`page.html` → `page.eng.txt`), keeping names that are not
+/// `page.txt` → `page.eng.txt` (`page.html` → `page.eng.txt`, `page.txt.gz` →
+/// `page.eng.txt`, its compression's ending added when claimed), keeping names that are not
 /// UTF-8 as they are.
 fn language_file_name(file: &Path, lang: &str) -> OsString {
-    let mut name = file.file_stem().unwrap_or_default().to_os_string();
+    let own = uncompressed_name(file.file_name().unwrap_or_default());
+    let own = Path::new(&own);
+    let mut name = own.file_stem().unwrap_or_default().to_os_string();
     name.push(".");
     name.push(lang);
     if is_html_name(file) {
         name.push(".txt");
-    } else if let Some(ext) = file.extension() {
+    } else if let Some(ext) = own.extension() {
         name.push(".");
         name.push(ext);
     }

@@ -11,8 +11,9 @@ use chaff::site::{line_key, path_keys, site_of_url, SiteCounter, SiteCounts, Sit
 use chaff::{CleanOptions, Labeler};
 
 use super::args::PageInput;
+use super::note;
+use super::output::Output;
 use super::pages::{open_input, Input};
-use super::{note, stdout};
 
 /// Records read and processed at once, and their bytes at most: memory stays bounded by the
 /// batch whatever the stream's length (a record larger than the byte budget is a batch alone).
@@ -175,7 +176,9 @@ pub(crate) fn for_each_record(
     labeler: &Labeler,
 ) -> Result<()> {
     if input.out_dir.is_some() {
-        bail!("--out-dir does not go with --jsonl: records are written to standard output");
+        bail!(
+            "--out-dir does not go with --jsonl: records are written to standard output or --out"
+        );
     }
     let with_lines = lines_field.is_some();
     let fields = record_fields(input, lines_field);
@@ -192,7 +195,7 @@ pub(crate) fn for_each_record(
         let profile = sites.as_ref()?;
         profile.site(&record_site(input, record)?)
     };
-    let mut out = stdout()?;
+    let mut out = Output::open(input)?;
     let mut skipped = 0u64;
     for file in input.files() {
         let name = file.display().to_string();
@@ -309,7 +312,7 @@ pub(crate) fn for_each_record(
         }
         progress.finish_and_clear();
     }
-    out.flush()?;
+    out.finish()?;
     if skipped > 0 {
         note(format_args!("chaff: skipped {skipped} malformed record(s)"));
     }

@@ -11,8 +11,9 @@ use chaff::input::warc::{http_response, WarcError, WarcReader, WarcRecord};
 use chaff::{CleanOptions, Labeler, LineReport};
 
 use super::args::PageInput;
+use super::note;
+use super::output::Output;
 use super::pages::{open_input, Input};
-use super::{note, stdout};
 
 /// Cleans (and with `with_lines`, labels) the HTML `response` records of each WARC file (or
 /// standard input), gzip per record or not, writing one JSON object per HTML page:
@@ -26,9 +27,9 @@ pub(crate) fn for_each_warc(
     labeler: &Labeler,
 ) -> Result<()> {
     if input.out_dir.is_some() {
-        bail!("--out-dir does not go with --warc: pages are written as JSONL to standard output");
+        bail!("--out-dir does not go with --warc: pages are written as JSONL to standard output or --out");
     }
-    let mut out = stdout()?;
+    let mut out = Output::open(input)?;
     for file in input.files() {
         let name = file.display().to_string();
         let Input { reader, .. } = open_input(&file)?;
@@ -69,7 +70,7 @@ pub(crate) fn for_each_warc(
             }
         ));
     }
-    out.flush()?;
+    out.finish()?;
     Ok(())
 }
 
