@@ -1,13 +1,14 @@
 //! `--warc`: the HTML pages of WARC files, cleaned into JSONL, every record accounted for.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::{bail, Result};
+use rayon::prelude::*;
 
+use chaff::clean::clean_text;
 use chaff::html::{encoding_for_label, read_html};
-use chaff::input::warc::{http_response, WarcError, WarcReader, WarcRecord};
+use chaff::input::warc::{Skipped, WarcError, WarcReader, WarcRecord};
 use chaff::{CleanOptions, Labeler, LineReport};
 
 use super::args::PageInput;
@@ -29,32 +30,49 @@ pub(crate) fn for_each_warc(
     if input.out_dir.is_some() {
         bail!("--out-dir does not go with --warc: pages are written as JSONL to standard output or --out");
     }
+    let pool = input.pool()?;
     let mut out = Output::open(input)?;
     for file in input.files() {
         let name = file.display().to_string();
         let Input { reader, .. } = open_input(&file)?;
         let mut records = WarcReader::new(reader);
         let mut cleaned = 0u64;
-        let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
-        while let Some(record) = records.next_record() {
-            let record = match record {
-                Ok(record) => record,
-                Err(e @ WarcError::Truncated { .. }) => {
-                    note(format_args!("chaff: {name}: {e} (skipped)"));
-                    *skipped.entry("truncated".into()).or_default() += 1;
-                    break;
+        let mut skipped: BTreeMap<Skipped, u64> = BTreeMap::new();
+        let mut batch: Vec<WarcRecord> = Vec::with_capacity(BATCH_RECORDS);
+        let mut more = true;
+        while more {
+            // Records are read a batch at a time and cleaned in parallel, written in order.
+            batch.clear();
+            while batch.len() < BATCH_RECORDS {
+                match records.next_record() {
+                    None => {
+                        more = false;
+                        break;
+                    }
+                    Some(Ok(record)) => batch.push(record),
+                    Some(Err(e @ WarcError::Truncated { .. })) => {
+                        note(format_args!("chaff: {name}: {e} (skipped)"));
+                        *skipped.entry(Skipped::Truncated).or_default() += 1;
+                        more = false;
+                        break;
+                    }
+                    Some(Err(e)) => bail!("{name}: {e}"),
                 }
-                Err(e) => bail!("{name}: {e}"),
-            };
-            match page_of(&record) {
-                Ok((url, html, charset)) => {
-                    // The HTTP header's charset goes before the page's own declaration.
-                    let encoding = charset.and_then(|c| encoding_for_label(&c).ok());
-                    let page = read_html(&html, encoding);
-                    write_page(&mut out, &record, url, &page, labeler, opts, with_lines)?;
-                    cleaned += 1;
+            }
+            let outputs: Vec<Result<Result<Vec<u8>, Skipped>>> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|record| page_json(record, labeler, opts, with_lines))
+                    .collect()
+            });
+            for output in outputs {
+                match output? {
+                    Ok(json) => {
+                        out.write_all(&json)?;
+                        cleaned += 1;
+                    }
+                    Err(reason) => *skipped.entry(reason).or_default() += 1,
                 }
-                Err(reason) => *skipped.entry(reason).or_default() += 1,
             }
         }
         let skipped_all: u64 = skipped.values().sum();
@@ -74,59 +92,36 @@ pub(crate) fn for_each_warc(
     Ok(())
 }
 
-/// An HTML page a record holds: its address, its HTML and the charset its HTTP header declares.
-type HtmlRecord<'a> = (&'a str, Cow<'a, [u8]>, Option<String>);
+/// Records cleaned in parallel at a time: enough to keep every core busy, few enough that a
+/// WARC file is never held whole.
+const BATCH_RECORDS: usize = 256;
 
-/// The HTML page a record holds, or why the record is skipped.
-fn page_of(record: &WarcRecord) -> Result<HtmlRecord<'_>, String> {
-    let kind = record.header("WARC-Type").unwrap_or("");
-    if !kind.eq_ignore_ascii_case("response") {
-        let kind = if kind.is_empty() { "untyped" } else { kind };
-        return Err(format!("{kind} records"));
-    }
-    let url = record.header("WARC-Target-URI").unwrap_or("");
-    let response = http_response(&record.block).ok_or("not HTTP responses")?;
-    if response.status != 200 {
-        return Err(format!("with status {}", response.status));
-    }
-    if !response.is_html() {
-        return Err("not HTML".into());
-    }
-    let charset = response.charset().map(str::to_string);
-    Ok((url, response.body, charset))
-}
-
-fn write_page(
-    out: &mut impl Write,
+/// The JSON line of a record's HTML page, or why the record holds none.
+fn page_json(
     record: &WarcRecord,
-    url: &str,
-    page: &chaff::html::HtmlPage,
     labeler: &Labeler,
     opts: &CleanOptions,
     with_lines: bool,
-) -> Result<()> {
-    let lines = page.texts();
-    let (labels, language) = labeler.label_html(page);
-    let mut chars: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut clean = String::new();
-    for (line, label) in lines.iter().zip(&labels).filter(|(_, l)| opts.keeps(l)) {
-        if !clean.is_empty() {
-            clean.push('\n');
-        }
-        clean.push_str(line);
-        *chars.entry(label.lang.as_str()).or_default() += line.chars().count();
-    }
-    let lang = chars
-        .iter()
-        .filter(|(l, _)| **l != "und")
-        .max_by_key(|(_, n)| **n)
-        .map_or("und", |(l, _)| *l);
+) -> Result<Result<Vec<u8>, Skipped>> {
+    let page = match record.html_page() {
+        Ok(page) => page,
+        Err(reason) => return Ok(Err(reason)),
+    };
+    // The HTTP header's charset goes before the page's own declaration.
+    let encoding = page
+        .charset
+        .as_deref()
+        .and_then(|c| encoding_for_label(c).ok());
+    let html = read_html(&page.html, encoding);
+    let lines = html.texts();
+    let (labels, language) = labeler.label_html(&html);
+    let clean = clean_text(&lines, &labels, opts);
     let mut object = serde_json::json!({
-        "url": url,
+        "url": page.url,
         "warc_record_id": record.header("WARC-Record-ID").unwrap_or(""),
         "date": record.header("WARC-Date").unwrap_or(""),
-        "lang": lang,
-        "clean": clean,
+        "lang": clean.lang,
+        "clean": clean.text,
     });
     if with_lines {
         let reports: Vec<LineReport> = lines
@@ -136,7 +131,7 @@ fn write_page(
             .collect();
         object["lines"] = serde_json::to_value(reports)?;
     }
-    serde_json::to_writer(&mut *out, &object)?;
-    out.write_all(b"\n")?;
-    Ok(())
+    let mut json = serde_json::to_vec(&object)?;
+    json.push(b'\n');
+    Ok(Ok(json))
 }
