@@ -49,7 +49,7 @@ pub use clean::CleanOptions;
 pub use error::{Error, Result};
 pub use features::FEATURE_VERSION;
 pub use labeler::{Labeler, LineLabel, LineReport};
-pub use language::{Lang, PageLanguage, Script, Segment};
+pub use language::{Lang, PageLanguage, Script, Segment, UnknownLanguage};
 pub use model::provenance;
 pub use model::{Model, ModelInfo, StagesInfo, FORMAT_VERSION};
 

@@ -187,10 +187,14 @@ fn to_python(error: chaff::Error) -> PyErr {
     }
 }
 
-fn clean_options(lang: Option<String>) -> CleanOptions {
+fn clean_options(lang: Option<&str>) -> PyResult<CleanOptions> {
     match lang {
-        Some(lang) => CleanOptions::new().lang(lang),
-        None => CleanOptions::new(),
+        Some(code) => {
+            let lang =
+                chaff::Lang::parse(code).map_err(|e| PyValueError::new_err(e.to_string()))?;
+            Ok(CleanOptions::new().lang(lang.as_str()))
+        }
+        None => Ok(CleanOptions::new()),
     }
 }
 
@@ -441,12 +445,12 @@ impl Labeler {
         py: Python<'_>,
         page: &Bound<'_, PyAny>,
         format: &str,
-        lang: Option<String>,
+        lang: Option<&str>,
         encoding: Option<&str>,
     ) -> PyResult<String> {
         let reading = Reading::new(format, encoding)?;
         let page = Page::from_python(page, "page")?;
-        let opts = clean_options(lang);
+        let opts = clean_options(lang)?;
         let clean = py
             .detach(|| clean_page(&self.labeler, &page, "page", reading, &opts))
             .map_err(to_python)?;
@@ -480,12 +484,12 @@ impl Labeler {
         py: Python<'_>,
         pages: &Bound<'_, PyAny>,
         format: &str,
-        lang: Option<String>,
+        lang: Option<&str>,
         encoding: Option<&str>,
     ) -> PyResult<Vec<String>> {
         let reading = Reading::new(format, encoding)?;
         let pages = Labeler::pages_from(pages)?;
-        let opts = clean_options(lang);
+        let opts = clean_options(lang)?;
         let results: Vec<Result<CleanText, chaff::Error>> = py.detach(|| {
             self.in_pool(|| {
                 pages
@@ -544,10 +548,10 @@ impl Labeler {
         &self,
         py: Python<'py>,
         source: &Bound<'py, PyAny>,
-        lang: Option<String>,
+        lang: Option<&str>,
         label: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let opts = clean_options(lang);
+        let opts = clean_options(lang)?;
         if let Ok(bytes) = source.cast::<PyBytes>() {
             let bytes = bytes.as_bytes().to_vec();
             let reader = decompressed(Box::new(io::Cursor::new(bytes)))

@@ -140,6 +140,9 @@ def test_bad_input_raises_with_the_command_lines_messages():
         chaff.clean("text", "pdf")
     with pytest.raises(ValueError, match="klingon"):
         chaff.clean(b"text", encoding="klingon")
+    # A language filter no line can pass would silently empty every page.
+    with pytest.raises(ValueError, match='unknown language "english"'):
+        chaff.clean("text", lang="english")
     with pytest.raises(TypeError, match="not one page"):
         chaff.clean_batch("one page")
     with pytest.raises(chaff.ChaffError, match=r"^pages\[2\]: invalid UTF-8"):

@@ -168,6 +168,12 @@ pub(crate) enum Compression {
     None,
 }
 
+fn parse_lang(code: &str) -> Result<String, String> {
+    chaff::Lang::parse(code)
+        .map(|lang| lang.as_str().to_string())
+        .map_err(|e| e.to_string())
+}
+
 fn parse_encoding(name: &str) -> Result<&'static Encoding, String> {
     encoding_for_label(name).map_err(|e| e.to_string())
 }
@@ -220,7 +226,7 @@ pub(crate) struct CleanArgs {
     #[command(flatten)]
     pub(crate) input: PageInput,
     /// Keep only body lines in this language (ISO 639-3, e.g. eng, kor).
-    #[arg(long, value_name = "LANG")]
+    #[arg(long, value_name = "LANG", value_parser = parse_lang)]
     pub(crate) lang: Option<String>,
     /// Split each page's body lines by language: with --out-dir DIR, page `p.txt` becomes
     /// `DIR/p.eng.txt`, `DIR/p.kor.txt`, ... (one file per language present).

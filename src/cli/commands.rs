@@ -95,9 +95,6 @@ pub(crate) fn clean(args: CleanArgs) -> Result<()> {
     let labeler = load_labeler(&args.input.model)?;
     let mut opts = CleanOptions::new();
     if let Some(lang) = &args.lang {
-        if !labeled::is_lang_code(lang) {
-            bail!("--lang {lang:?}: expected an ISO 639-3 code such as eng or kor");
-        }
         opts = opts.lang(lang.clone());
     }
     if args.input.jsonl {

@@ -30,10 +30,38 @@ impl Lang {
         Lang(code)
     }
 
+    /// The language of an ISO 639-3 code chaff can give a line (`und` included). A filter
+    /// on any other code would keep nothing, so it is an error rather than an empty result.
+    ///
+    /// ```
+    /// use chaff::Lang;
+    /// assert_eq!(Lang::parse("kor").map(Lang::as_str), Ok("kor"));
+    /// assert_eq!(Lang::parse("und"), Ok(Lang::UNDETERMINED));
+    /// assert!(Lang::parse("korean").unwrap_err().to_string().contains("ISO 639-3"));
+    /// ```
+    pub fn parse(code: &str) -> Result<Lang, UnknownLanguage> {
+        if code == Lang::UNDETERMINED.0 {
+            return Ok(Lang::UNDETERMINED);
+        }
+        whatlang::Lang::from_code(code)
+            .map(|lang| Lang(lang.code()))
+            .ok_or_else(|| UnknownLanguage {
+                code: code.to_string(),
+            })
+    }
+
     /// The ISO 639-3 code.
     pub fn as_str(self) -> &'static str {
         self.0
     }
+}
+
+/// A language code chaff never gives a line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {code:?}: chaff's languages are ISO 639-3 codes such as eng, kor, cmn, jpn, deu (or und)")]
+pub struct UnknownLanguage {
+    /// The code as given.
+    pub code: String,
 }
 
 impl std::fmt::Display for Lang {
