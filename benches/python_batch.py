@@ -66,10 +66,12 @@ def main():
             for i, page in enumerate(pages):
                 html = page.decode("utf-8", errors="replace")
                 out.write(json.dumps({"id": i, "html": html}, ensure_ascii=False) + "\n")
-        command = [args.binary, "clean", "--jsonl", "--html-field", "html", "--no-site-memory", str(stream)]
+        output = Path(scratch) / "clean.jsonl"
+        command = [args.binary, "clean", "--jsonl", "--html-field", "html", "--no-site-memory",
+                   "--out", str(output), str(stream)]
 
         def run_cli():
-            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(command, check=True)
 
         rows.append(("CLI clean --jsonl, every core", best_of(3, run_cli)))
 
