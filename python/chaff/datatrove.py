@@ -91,7 +91,9 @@ class ChaffExtractor(BaseExtractor):
         """Cleans documents a batch at a time, with the stats of datatrove's extractors."""
         if data is None:
             return
-        self.labeler  # a bad model path fails here, before any input is read
+        # A bad model path or language code fails here, before any input is read, rather
+        # than as an error on every page.
+        self.labeler.clean("", "text", lang=self.lang)
         batch: List["Document"] = []
         for doc in data:
             self.stat_update(StatHints.total)

@@ -361,6 +361,18 @@ def test_missing_model_file_fails_before_reading_input(tmp_path):
     assert read == []
 
 
+def test_unknown_language_fails_before_reading_input():
+    read = []
+
+    def pages():
+        read.append(1)
+        yield Document(text=article_html(), id="a")
+
+    with pytest.raises(ValueError, match='unknown language "english"'):
+        list(ChaffExtractor(lang="english").run(pages()))
+    assert read == []
+
+
 def test_batch_size_must_be_positive():
     with pytest.raises(ValueError, match="batch_size"):
         ChaffExtractor(batch_size=0)
