@@ -5,8 +5,17 @@ Every line of a page (a text line, or a block of an HTML page) gets a class (``b
 the ``body`` lines, in order and as given.
 
 >>> import chaff
->>> chaff.clean("<html><body><nav>Home | World</nav><p>Seoul opened three night bus routes on Monday, the city said.</p></body></html>")
-'Seoul opened three night bus routes on Monday, the city said.'
+>>> page = '''<html><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+... <h1>Seoul expands late-night bus routes</h1>
+... <p>Seoul will expand its late-night bus service to three routes next year, the city said Tuesday.</p>
+... <p>The buses will run between midnight and five in the morning on weekdays, officials said.</p>
+... <footer>Copyright © The Example Times. All rights reserved.</footer></body></html>'''
+>>> print(chaff.clean(page))
+Seoul expands late-night bus routes
+Seoul will expand its late-night bus service to three routes next year, the city said Tuesday.
+The buses will run between midnight and five in the morning on weekdays, officials said.
+>>> [line["class"] for line in chaff.label(page)]
+['chrome', 'body', 'body', 'body', 'copyright']
 
 The functions here use the model compiled into chaff; `Labeler` loads another (a model file
 of `chaff train`) and takes options. Batch calls (`clean_batch`, `label_batch`) label on every

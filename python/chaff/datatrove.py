@@ -24,7 +24,7 @@ try:
     from datatrove.utils.logging import logger
     from datatrove.utils.typeshelper import StatHints
 except ImportError as e:  # pragma: no cover - exercised only without datatrove
-    raise ImportError("chaff.datatrove needs datatrove: pip install 'chaff[datatrove]'") from e
+    raise ImportError("chaff.datatrove needs datatrove: pip install datatrove (or ./python[datatrove] from chaff's repository)") from e
 
 from ._chaff import Labeler
 

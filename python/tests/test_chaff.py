@@ -260,3 +260,10 @@ def test_a_malformed_warc_raises_naming_the_file_and_byte(tmp_path):
         chaff.clean_warc(path)
     with pytest.raises(FileNotFoundError, match="missing.warc"):
         chaff.clean_warc(tmp_path / "missing.warc")
+
+
+def test_the_package_docstring_examples_hold():
+    import doctest
+
+    failures, tried = doctest.testmod(chaff)
+    assert tried >= 3 and failures == 0
