@@ -5,8 +5,9 @@ HTML pages.
 
 PAGES_DIR holds HTML pages (`*.html`, `*.html.gz`); they are repeated up to N pages. Timed:
 `chaff.clean_batch` on every core and on one thread, `chaff.clean` page by page, and the
-binary (`target/release/chaff clean --jsonl --html-field html --no-site-memory`, every core)
-on the same pages as one JSONL stream. Each figure is the best of three runs.
+binary on the same pages, every core: as one JSONL stream
+(`clean --jsonl --html-field html --no-site-memory`) and as files (`clean --no-site-memory
+--out-dir`). Each figure is the best of three runs.
 """
 
 import argparse
@@ -74,6 +75,19 @@ def main():
             subprocess.run(command, check=True)
 
         rows.append(("CLI clean --jsonl, every core", best_of(3, run_cli)))
+
+        folder = Path(scratch) / "pages"
+        folder.mkdir()
+        for i, page in enumerate(pages):
+            (folder / f"{i:06}.html").write_bytes(page)
+        files = sorted(str(p) for p in folder.iterdir())
+        out_dir = Path(scratch) / "clean"
+        files_command = [args.binary, "clean", "--no-site-memory", "--out-dir", str(out_dir), *files]
+
+        def run_cli_files():
+            subprocess.run(files_command, check=True)
+
+        rows.append(("CLI clean FILES, every core", best_of(3, run_cli_files)))
 
     for name, seconds in rows:
         print(f"{name:32} {len(pages) / seconds:8.0f} pages/s {megabytes / seconds:6.1f} MB/s")
