@@ -1,6 +1,7 @@
 """Types of the extension module chaff._chaff (built from python/src/lib.rs)."""
 
 import os
+from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Union
 
 from ._types import Line, Page, WarcResult
@@ -24,7 +25,7 @@ class Labeler:
         threads: Optional[int] = None,
     ) -> None: ...
     @property
-    def model_path(self) -> Optional[str]: ...
+    def model_path(self) -> Optional[Path]: ...
     @property
     def model_info(self) -> Dict[str, Union[int, bool]]: ...
     def clean(

@@ -267,3 +267,34 @@ def test_the_package_docstring_examples_hold():
 
     failures, tried = doctest.testmod(chaff)
     assert tried >= 3 and failures == 0
+
+
+def test_the_stubs_name_the_parameters_the_module_takes():
+    import ast
+    import inspect
+
+    stub = ast.parse((Path(chaff.__file__).parent / "_chaff.pyi").read_text("utf-8"))
+    labeler = next(n for n in stub.body if isinstance(n, ast.ClassDef) and n.name == "Labeler")
+    checked = 0
+    for node in labeler.body:
+        if not isinstance(node, ast.FunctionDef) or any(
+            isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list
+        ):
+            continue
+        params = node.args
+        stub_names = [a.arg for a in params.posonlyargs + params.args + params.kwonlyargs]
+        stub_keyword_only = [a.arg for a in params.kwonlyargs]
+        runtime = chaff.Labeler if node.name == "__init__" else getattr(chaff.Labeler, node.name)
+        signature = inspect.signature(runtime)
+        names = [p for p in signature.parameters]
+        keyword_only = [p.name for p in signature.parameters.values() if p.kind is p.KEYWORD_ONLY]
+        if node.name == "__init__":
+            stub_names = stub_names[1:]
+        assert (node.name, stub_names) == (node.name, names)
+        assert (node.name, stub_keyword_only) == (node.name, keyword_only)
+        checked += 1
+    assert checked == 6
+    assert chaff.default_labeler().model_path is None
+    assert set(chaff.default_labeler().model_info) == {
+        "format_version", "feature_version", "weights", "reads_html"
+    }
