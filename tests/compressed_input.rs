@@ -3,22 +3,11 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 
 use tempfile::TempDir;
 
-use common::{chaff, data, stdout_of, FailsSaying};
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
-
-fn zstd(bytes: &[u8]) -> Vec<u8> {
-    zstd::stream::encode_all(bytes, 3).unwrap()
-}
+use common::{chaff, data, gzip, stdout_of, zstd, FailsSaying};
 
 #[test]
 fn gzip_and_zstd_pages_read_as_what_they_hold() {

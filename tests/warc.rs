@@ -4,17 +4,10 @@
 mod common;
 
 use std::fs;
-use std::io::Write;
 
 use tempfile::TempDir;
 
-use common::{chaff, stdout_of};
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).unwrap();
-    encoder.finish().unwrap()
-}
+use common::{chaff, gzip, stdout_of};
 
 /// One WARC record of `kind` for `uri`, with `block` as its content.
 fn record(kind: &str, uri: &str, id: u32, block: &[u8]) -> Vec<u8> {
