@@ -312,30 +312,16 @@ impl Labeler {
         let mut done = false;
         while !done {
             let batch = py.detach(|| -> Result<Vec<RecordOutcome>, WarcError> {
-                let mut batch: Vec<WarcRecord> = Vec::with_capacity(WARC_BATCH);
-                let mut outcomes_tail = Vec::new();
-                while batch.len() < WARC_BATCH {
-                    match records.next_record() {
-                        None => {
-                            done = true;
-                            break;
-                        }
-                        Some(Ok(record)) => batch.push(record),
-                        Some(Err(WarcError::Truncated { .. })) => {
-                            outcomes_tail.push(Err(Skipped::Truncated));
-                            done = true;
-                            break;
-                        }
-                        Some(Err(e)) => return Err(e),
-                    }
-                }
+                let batch = records.next_batch(WARC_BATCH)?;
+                done = !batch.more;
                 let mut outcomes: Vec<RecordOutcome> = self.in_pool(|| {
                     batch
+                        .records
                         .par_iter()
                         .map(|record| self.clean_record(record, opts, with_lines))
                         .collect()
                 });
-                outcomes.extend(outcomes_tail);
+                outcomes.extend(batch.truncated.map(|_| Err(Skipped::Truncated)));
                 Ok(outcomes)
             });
             let batch = batch.map_err(|e| ChaffError::new_err(format!("{name}: {e}")))?;
@@ -372,12 +358,7 @@ impl Labeler {
         with_lines: bool,
     ) -> RecordOutcome {
         let page = record.html_page()?;
-        // The HTTP header's charset goes before the page's own declaration.
-        let encoding = page
-            .charset
-            .as_deref()
-            .and_then(|c| encoding_for_label(c).ok());
-        let html = read_html(&page.html, encoding);
+        let html = page.parse();
         let lines = html.texts();
         let (labels, language) = self.labeler.label_html(&html);
         let clean = clean_text(&lines, &labels, opts);

@@ -7,8 +7,7 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 
 use chaff::clean::clean_text;
-use chaff::html::{encoding_for_label, read_html};
-use chaff::input::warc::{Skipped, WarcError, WarcReader, WarcRecord};
+use chaff::input::warc::{Skipped, WarcReader, WarcRecord};
 use chaff::{CleanOptions, Labeler, LineReport};
 
 use super::args::PageInput;
@@ -38,29 +37,20 @@ pub(crate) fn for_each_warc(
         let mut records = WarcReader::new(reader);
         let mut cleaned = 0u64;
         let mut skipped: BTreeMap<Skipped, u64> = BTreeMap::new();
-        let mut batch: Vec<WarcRecord> = Vec::with_capacity(BATCH_RECORDS);
         let mut more = true;
         while more {
             // Records are read a batch at a time and cleaned in parallel, written in order.
-            batch.clear();
-            while batch.len() < BATCH_RECORDS {
-                match records.next_record() {
-                    None => {
-                        more = false;
-                        break;
-                    }
-                    Some(Ok(record)) => batch.push(record),
-                    Some(Err(e @ WarcError::Truncated { .. })) => {
-                        note(format_args!("chaff: {name}: {e} (skipped)"));
-                        *skipped.entry(Skipped::Truncated).or_default() += 1;
-                        more = false;
-                        break;
-                    }
-                    Some(Err(e)) => bail!("{name}: {e}"),
-                }
+            let batch = records
+                .next_batch(BATCH_RECORDS)
+                .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+            more = batch.more;
+            if let Some(e) = &batch.truncated {
+                note(format_args!("chaff: {name}: {e} (skipped)"));
+                *skipped.entry(Skipped::Truncated).or_default() += 1;
             }
             let outputs: Vec<Result<Result<Vec<u8>, Skipped>>> = pool.install(|| {
                 batch
+                    .records
                     .par_iter()
                     .map(|record| page_json(record, labeler, opts, with_lines))
                     .collect()
@@ -107,12 +97,7 @@ fn page_json(
         Ok(page) => page,
         Err(reason) => return Ok(Err(reason)),
     };
-    // The HTTP header's charset goes before the page's own declaration.
-    let encoding = page
-        .charset
-        .as_deref()
-        .and_then(|c| encoding_for_label(c).ok());
-    let html = read_html(&page.html, encoding);
+    let html = page.parse();
     let lines = html.texts();
     let (labels, language) = labeler.label_html(&html);
     let clean = clean_text(&lines, &labels, opts);

@@ -53,6 +53,19 @@ pub struct WarcPage<'a> {
     pub charset: Option<String>,
 }
 
+#[cfg(feature = "html")]
+impl WarcPage<'_> {
+    /// The page's lines and structure; the HTTP header's charset goes before the page's own
+    /// declaration, as browsers read it.
+    pub fn parse(&self) -> crate::html::HtmlPage {
+        let encoding = self
+            .charset
+            .as_deref()
+            .and_then(|c| crate::html::encoding_for_label(c).ok());
+        crate::html::read_html(&self.html, encoding)
+    }
+}
+
 impl WarcRecord {
     /// The HTML page this record holds, or why it holds none: not a `response` record, not an
     /// HTTP response, a status other than 200, or a body that is not HTML.
@@ -162,6 +175,17 @@ impl std::error::Error for WarcError {}
 /// The most bytes of header a record may have: more is not a WARC file.
 const MAX_HEADER_BYTES: u64 = 1 << 20;
 
+/// Records read by [`WarcReader::next_batch`].
+#[derive(Debug)]
+pub struct RecordBatch {
+    /// The records, in stream order.
+    pub records: Vec<WarcRecord>,
+    /// The record the stream ended inside of ([`WarcError::Truncated`]), after `records`.
+    pub truncated: Option<WarcError>,
+    /// Whether the stream may hold more records.
+    pub more: bool,
+}
+
 /// Reads WARC records one after the other from a stream.
 pub struct WarcReader<R> {
     input: R,
@@ -172,6 +196,33 @@ impl<R: BufRead> WarcReader<R> {
     /// A reader of the records of `input` (already decompressed).
     pub fn new(input: R) -> WarcReader<R> {
         WarcReader { input, offset: 0 }
+    }
+
+    /// Up to `max` records, for cleaning a batch at a time. The end of the stream, or a
+    /// truncated last record (returned in the batch, not as an error), ends the batch and the
+    /// stream; any other error is returned.
+    pub fn next_batch(&mut self, max: usize) -> Result<RecordBatch, WarcError> {
+        let mut batch = RecordBatch {
+            records: Vec::with_capacity(max.min(1024)),
+            truncated: None,
+            more: true,
+        };
+        while batch.records.len() < max {
+            match self.next_record() {
+                None => {
+                    batch.more = false;
+                    break;
+                }
+                Some(Ok(record)) => batch.records.push(record),
+                Some(Err(e @ WarcError::Truncated { .. })) => {
+                    batch.truncated = Some(e);
+                    batch.more = false;
+                    break;
+                }
+                Some(Err(e)) => return Err(e),
+            }
+        }
+        Ok(batch)
     }
 
     /// The next record, `None` at the end of the stream. After an error the stream cannot be
@@ -382,6 +433,30 @@ mod tests {
             "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Record-ID: <urn:uuid:{kind}>\r\nContent-Length: {}\r\n\r\n{block}\r\n\r\n",
             block.len()
         )
+    }
+
+    #[test]
+    fn batches_end_at_the_stream_end_or_a_truncated_record() {
+        let a = record("warcinfo", "", "software: test");
+        let b = record("request", "https://x.org/", "GET / HTTP/1.1");
+        let c = record(
+            "response",
+            "https://x.org/",
+            "HTTP/1.1 200 OK\r\n\r\n<p>x</p>",
+        );
+        let whole = format!("{a}{b}{c}");
+        let mut reader = WarcReader::new(whole.as_bytes());
+        let first = reader.next_batch(2).unwrap();
+        assert_eq!((first.records.len(), first.more), (2, true));
+        let second = reader.next_batch(2).unwrap();
+        assert_eq!((second.records.len(), second.more), (1, false));
+        assert!(second.truncated.is_none());
+        let cut = &whole[..whole.len() - 5];
+        let batch = WarcReader::new(cut.as_bytes()).next_batch(10).unwrap();
+        assert_eq!((batch.records.len(), batch.more), (2, false));
+        assert!(matches!(batch.truncated, Some(WarcError::Truncated { .. })));
+        let bad = WarcReader::new(&b"not a warc file"[..]).next_batch(10);
+        assert!(matches!(bad, Err(WarcError::Malformed { .. })));
     }
 
     #[test]
