@@ -11,8 +11,9 @@ the ``MASTER`` variable, else ``spark.master`` of spark-defaults.conf, else ``lo
 Input, by file name (``--format auto`` reads the folder's names, which must not mix both):
 
 * WARC, ``*.warc`` / ``*.warc.gz`` (plain, or a gzip member per record as Common Crawl ships
-  them). A file is the unit of work: Spark hands each file's bytes to
-  ``Labeler.clean_warc``, and every HTML ``response`` record becomes one output object
+  them). A file is the unit of work: ``Labeler.clean_warc`` streams a local file (``file:``
+  paths: ``local[N]``, or a folder every worker mounts) from disk, a batch of records at a
+  time; a file of another file system (HDFS, S3) comes as Spark's bytes, read whole. Every HTML ``response`` record becomes one output object
   ``{"url", "warc_record_id", "date", "lang", "clean"}``. Every other record (requests,
   metadata, non-HTML responses, statuses other than 200, a truncated last record) is
   counted as skipped, by reason.
@@ -49,6 +50,7 @@ import argparse
 import json
 import sys
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
+from urllib.parse import unquote, urlparse
 
 from pyspark.accumulators import AccumulatorParam
 
@@ -91,7 +93,8 @@ def _warc_partition(
     lang: Optional[str],
     counts,
 ) -> Iterator[str]:
-    """WARC files (path, bytes) to JSON lines; counts go to the `counts` accumulator."""
+    """WARC files to JSON lines: (name, bytes), or (name, local path) for chaff to stream
+    from disk. Counts go to the `counts` accumulator."""
     import chaff
 
     labeler = _labeler(threads)
@@ -100,7 +103,8 @@ def _warc_partition(
         for path, data in files:
             _add(local, "files")
             try:
-                result = labeler.clean_warc(bytes(data), lang=lang)
+                source = data if isinstance(data, str) else bytes(data)
+                result = labeler.clean_warc(source, lang=lang)
             except (chaff.ChaffError, OSError) as e:
                 # A malformed file: its records cannot be counted one by one.
                 _add(local, "files failed")
@@ -234,9 +238,11 @@ def clean_folder(
     lang: Optional[str] = None,
     batch: int = BATCH,
     compress: bool = False,
+    stream_local_files: bool = True,
 ) -> Dict[str, Any]:
     """Cleans the WARC or JSONL files of `input_dir` into JSONL part files in `output_dir`
-    (which must not exist). Returns the summary: ``format``, ``files``, ``records``,
+    (which must not exist). Local WARC files are streamed from disk by chaff (unless
+    `stream_local_files` is false), others read whole by Spark. Returns the summary: ``format``, ``files``, ``records``,
     ``pages``, ``skipped`` ({reason: count}) and ``files_failed`` (WARC files chaff could
     not read; their records are in neither count)."""
     _picklable_here()
@@ -248,7 +254,14 @@ def clean_folder(
     counts = sc.accumulator({}, CountsParam())
     paths = ",".join(files)
 
-    if fmt == "warc":
+    if fmt == "warc" and stream_local_files and all(f.startswith("file:") for f in files):
+        # Local files (local[N], or a folder every worker mounts): chaff streams each from disk,
+        # a batch of records at a time, instead of Spark handing over its bytes whole (a
+        # Common Crawl WARC file is a gigabyte).
+        local = [(f, unquote(urlparse(f).path)) for f in files]
+        rdd = sc.parallelize(local, min(parts, len(files)))
+        out = rdd.mapPartitions(lambda it: _warc_partition(it, threads, lang, counts))
+    elif fmt == "warc":
         # Spark packs small files into few partitions; a file is the unit of work, so spread
         # them over up to `parts` partitions.
         rdd = sc.binaryFiles(paths, minPartitions=parts)

@@ -343,9 +343,13 @@ def test_jsonl_text_field_and_bad_lines(spark, tmp_path):
     assert all(set(o) == {"url", "clean"} for o in out)
 
 
-def test_warc_every_record_accounted_for(spark, tmp_path):
+# Local files are streamed from disk by chaff; other file systems' files come as Spark's bytes.
+@pytest.mark.parametrize("stream_local_files", [True, False])
+def test_warc_every_record_accounted_for(spark, tmp_path, stream_local_files):
     pages, skipped = write_warc_folder(tmp_path / "warc", random.Random(42))
-    summary = spark_clean.clean_folder(spark, str(tmp_path / "warc"), str(tmp_path / "out"))
+    summary = spark_clean.clean_folder(
+        spark, str(tmp_path / "warc"), str(tmp_path / "out"), stream_local_files=stream_local_files
+    )
     assert summary["format"] == "warc"
     assert summary["files"] == 2
     assert summary["files_failed"] == 0
